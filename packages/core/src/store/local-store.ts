@@ -1,0 +1,81 @@
+import type { OrderByTerm, WhereNode } from '../query/where-node';
+
+/** A row as the store reads and writes it: model field names (camelCase) to values. */
+export type Row = Record<string, unknown>;
+
+/** The local type of a column, as the store understands it. */
+export type ColumnType = 'string' | 'integer' | 'decimal' | 'float' | 'boolean' | 'datetime' | 'date' | 'json' | 'uuid' | 'unknown';
+
+/** One column of a table, named as the model field. */
+export interface ColumnDescription {
+  readonly field: string;
+  readonly column: string;
+  readonly type: ColumnType;
+  readonly nullable: boolean;
+}
+
+/** What `find` should return. */
+export interface FindOptions {
+  where?: WhereNode;
+  orderBy?: readonly OrderByTerm[];
+  limit?: number;
+  offset?: number;
+  /** Lock the matched rows until the transaction ends (`SELECT … FOR UPDATE`) where the dialect can. */
+  forUpdate?: boolean;
+  /** Only these fields (default: every column). */
+  fields?: readonly string[];
+}
+
+/** A row for `upsertIfNewer`: it must carry `cdmsPk` and `modified`. */
+export type SyncedRow = Row & { cdmsPk: string; modified: Date };
+
+/** Which rows `upsertIfNewer` inserted, updated, or left alone because the stored one was as new or newer. */
+export interface UpsertResult {
+  readonly inserted: readonly string[];
+  readonly updated: readonly string[];
+  readonly unchanged: readonly string[];
+}
+
+/** What a store can do; core checks these before it relies on a feature. */
+export interface StoreCapabilities {
+  /** `SELECT … FOR UPDATE` is honoured. */
+  readonly rowLocks: boolean;
+  /** Lookups this store cannot evaluate (e.g. `regex` on SQLite). */
+  readonly unsupportedLookups: readonly string[];
+}
+
+/**
+ * The local store contract: core defines it, `@cdms-sync/knex` implements it. Rows use model field
+ * names; the store maps them to columns and normalises values by column type (booleans are
+ * booleans, date-times are `Date`, integers are numbers, decimals are strings) on every dialect.
+ *
+ * Every method joins the transaction opened by `transaction()` in the same async context, so
+ * callers never pass a transaction object around.
+ */
+export interface LocalStore {
+  /** The SQL dialect, e.g. `postgresql`, `pglite`, `sqlite`, `mysql`. */
+  readonly dialect: string;
+  readonly capabilities: StoreCapabilities;
+  /** Run `fn` in a transaction; nested calls use savepoints. Rolls back when `fn` throws. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /** The columns of `table`, named as model fields. Cached. */
+  describe(table: string): Promise<readonly ColumnDescription[]>;
+  find(table: string, options?: FindOptions): Promise<Row[]>;
+  count(table: string, where?: WhereNode): Promise<number>;
+  exists(table: string, where?: WhereNode): Promise<boolean>;
+  /** Insert one row and return it as stored (with generated `id` and defaults). */
+  insert(table: string, row: Row): Promise<Row>;
+  /** Insert many rows and return them as stored, in order. */
+  bulkInsert(table: string, rows: readonly Row[]): Promise<Row[]>;
+  /** Update matching rows; returns how many changed. */
+  update(table: string, where: WhereNode, values: Row): Promise<number>;
+  /** Delete matching rows; returns how many were deleted. */
+  delete(table: string, where: WhereNode): Promise<number>;
+  /**
+   * Insert each row by `cdmsPk`, or update the stored one only where its `modified` is older.
+   * Atomic per row: two processes refreshing the same record can never move it back in time.
+   */
+  upsertIfNewer(table: string, rows: readonly SyncedRow[]): Promise<UpsertResult>;
+  /** Release connections. */
+  close(): Promise<void>;
+}
