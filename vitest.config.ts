@@ -14,6 +14,8 @@ const alias = [
 export default defineConfig({
   resolve: { alias },
   test: {
+    // CI also writes a JSON report, which .ci/run turns into one plain "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: '.tmp/vitest-report.json' }]] : ['default'],
     projects: [
       {
         extends: true,
