@@ -1,0 +1,157 @@
+import type { AxiosInstance } from 'axios';
+import { CdmsBadRequestError } from '../errors/cdms-bad-request-error';
+import { CdmsConflictError } from '../errors/cdms-conflict-error';
+import type { CdmsError, CdmsErrorOptions } from '../errors/cdms-error';
+import { CdmsForbiddenError } from '../errors/cdms-forbidden-error';
+import { CdmsNetworkError } from '../errors/cdms-network-error';
+import { CdmsNotFoundError } from '../errors/cdms-not-found-error';
+import { CdmsServerError } from '../errors/cdms-server-error';
+import { CdmsTimeoutError } from '../errors/cdms-timeout-error';
+import { CdmsTooManyRequestsError } from '../errors/cdms-too-many-requests-error';
+import { CdmsUnauthorizedError } from '../errors/cdms-unauthorized-error';
+import { CdmsUnexpectedResponseError } from '../errors/cdms-unexpected-response-error';
+import { extractODataMessage } from '../errors/extract-odata-message';
+import { redactUrl } from '../errors/redact';
+import { requestFailureMessage } from '../errors/request-failure-message';
+import type { CdmsMethod, CdmsOperation } from './request-events';
+import { parseRetryAfter } from './retry-policy';
+
+/** @internal One logical request, before headers are added. */
+export interface CdmsRequest {
+  readonly operation: CdmsOperation;
+  readonly service?: string;
+  /** `MERGE` travels as `POST` with `X-HTTP-Method: MERGE`. */
+  readonly method: CdmsMethod;
+  /** Absolute URL. */
+  readonly url: string;
+  /** The JSON body, already serialised. */
+  readonly body?: string;
+  readonly accept: 'application/json' | 'application/xml';
+  /** Statuses that mean success; any other status is an error. */
+  readonly expectedStatuses: readonly number[];
+}
+
+/** @internal What a successful attempt returns. */
+export interface CdmsResponse {
+  readonly status: number;
+  readonly body: string;
+}
+
+/** Statuses 204 may arrive as through old browser stacks and proxies. */
+export const NO_CONTENT_STATUSES: readonly number[] = [204, 1223];
+
+/** @internal The protocol headers of a request; auth headers go first so they cannot override these. */
+export function protocolHeaders(request: CdmsRequest): Record<string, string> {
+  return {
+    Accept: request.accept,
+    DataServiceVersion: '2.0',
+    MaxDataServiceVersion: '2.0',
+    ...(request.body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
+    ...(request.method === 'MERGE' ? { 'X-HTTP-Method': 'MERGE' } : {}),
+  };
+}
+
+/**
+ * @internal Sends one attempt and maps every failure to a `CdmsError`. Statuses never throw inside
+ * axios (`validateStatus`), so no axios error carrying the request headers ever escapes.
+ */
+export async function sendAttempt(
+  http: AxiosInstance,
+  request: CdmsRequest,
+  authHeaders: Record<string, string>,
+  timeoutMs: number,
+): Promise<CdmsResponse> {
+  let status: number;
+  let body: string;
+  let retryAfter: unknown;
+  try {
+    const response = await http.request<string>({
+      url: request.url,
+      method: request.method === 'MERGE' ? 'POST' : request.method,
+      headers: { ...authHeaders, ...protocolHeaders(request) },
+      data: request.body,
+      timeout: timeoutMs,
+      responseType: 'text',
+      // Keep the raw text: a body that is not JSON is reported, not silently turned into a string.
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      // A redirect here is a login page or a misconfigured URL: report it, do not follow it with cookies.
+      maxRedirects: 0,
+    });
+    status = response.status;
+    body =
+      typeof response.data === 'string' ? response.data : response.data == null ? '' : String(response.data);
+    retryAfter = response.headers?.['retry-after'];
+  } catch (error) {
+    throw networkFailure(request, error, timeoutMs);
+  }
+  if (request.expectedStatuses.includes(status)) return { status, body };
+  throw statusFailure(request, status, body, parseRetryAfter(retryAfter));
+}
+
+/** @internal The error for an unexpected status, chosen by status. */
+export function statusFailure(
+  request: Pick<CdmsRequest, 'method' | 'url'>,
+  status: number,
+  body: string,
+  retryAfterMs?: number,
+): CdmsError {
+  const odataMessage = extractODataMessage(body);
+  const options: CdmsErrorOptions = {
+    status,
+    method: request.method,
+    url: request.url,
+    ...(odataMessage === undefined ? {} : { odataMessage }),
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  };
+  const message = requestFailureMessage({ method: request.method, url: request.url, status, odataMessage });
+  if (status === 400) return new CdmsBadRequestError(message, options);
+  if (status === 401) return new CdmsUnauthorizedError(message, options);
+  if (status === 403) return new CdmsForbiddenError(message, options);
+  if (status === 404) return new CdmsNotFoundError(message, options);
+  if (status === 409 || status === 412) return new CdmsConflictError(message, options);
+  if (status === 429) return new CdmsTooManyRequestsError(message, options);
+  if (status >= 500 && status < 600) return new CdmsServerError(message, options);
+  return new CdmsUnexpectedResponseError(message, options);
+}
+
+/** Axios codes that mean "no response within `timeout`". */
+const TIMEOUT_CODES: ReadonlySet<string> = new Set(['ECONNABORTED', 'ETIMEDOUT']);
+
+function networkFailure(request: CdmsRequest, error: unknown, timeoutMs: number): CdmsError {
+  const code = errorCode(error);
+  const where = `${request.method} ${redactUrl(request.url)}`;
+  // The cause is rebuilt from the code and message only: an AxiosError carries the request config,
+  // headers (cookies, tokens) included.
+  const cause = Object.assign(
+    new Error(safeMessage(error) || code || 'network error'),
+    code === undefined ? {} : { code },
+  );
+  const options: CdmsErrorOptions = { method: request.method, url: request.url, cause };
+  if (code !== undefined && TIMEOUT_CODES.has(code)) {
+    return new CdmsTimeoutError(`${where} timed out after ${timeoutMs} ms`, options);
+  }
+  const detail = [...new Set([code, safeMessage(error)])].filter((part) => part).join(': ');
+  return new CdmsNetworkError(`${where} failed without a response${detail ? ` (${detail})` : ''}`, options);
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code !== '') return code;
+  // Some adapters put the system error on `cause`.
+  const causeCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof causeCode === 'string' ? causeCode : undefined;
+}
+
+/**
+ * Node's own messages for connection failures (`read ECONNRESET`, `connect ECONNREFUSED 10.0.0.1:443`,
+ * `getaddrinfo ENOTFOUND crm.example.org`, `socket hang up`). Any other message is dropped: adapters
+ * and mocks have been seen to describe the whole request, headers included.
+ */
+const SYSTEM_MESSAGE =
+  /^(?:(?:[a-z]+ )?E[A-Z_]+(?: [\w.:[\]-]+)?|socket hang up|aborted|timeout of \d+ms exceeded)$/;
+
+function safeMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  return SYSTEM_MESSAGE.test(message) ? message : '';
+}
