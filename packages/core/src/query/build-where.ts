@@ -1,0 +1,383 @@
+import { FieldError, NotSupportedError, ValidationError } from '../errors/errors';
+import { describeValue } from './describe-value';
+import { normaliseGuid } from './guid';
+import type { ModelField, ModelSchema } from './model-schema';
+import { isQ, type Q } from './q';
+import { isRelatedKey, type RelatedKey, relatedKey } from './related-key';
+import {
+  LOOKUP_NAMES,
+  LOOKUP_SEP,
+  type LookupName,
+  type LookupNode,
+  type OrderByTerm,
+  type WhereNode,
+} from './where-node';
+
+export type { RelatedKey } from './related-key';
+
+/** How values of a field are checked and normalised. */
+type ValueKind =
+  | 'string'
+  | 'guid'
+  | 'integer'
+  | 'decimal'
+  | 'float'
+  | 'boolean'
+  | 'datetime'
+  | 'date'
+  | 'foreignKey'
+  | 'any';
+
+const EQUALITY: readonly LookupName[] = ['exact', 'in', 'isnull'];
+const ORDERED: readonly LookupName[] = [...EQUALITY, 'gt', 'gte', 'lt', 'lte', 'range'];
+const TEXT: readonly LookupName[] = [
+  'iexact',
+  'contains',
+  'icontains',
+  'startswith',
+  'istartswith',
+  'endswith',
+  'iendswith',
+  'regex',
+  'iregex',
+];
+const DATE_PARTS: readonly LookupName[] = ['year', 'month', 'day', 'week_day'];
+const TIME_PARTS: readonly LookupName[] = ['hour', 'minute', 'second'];
+
+/** The lookups each kind of field accepts. */
+const LOOKUPS_BY_KIND: Readonly<Record<ValueKind, ReadonlySet<LookupName>>> = {
+  string: new Set([...ORDERED, ...TEXT]),
+  guid: new Set([...EQUALITY, ...TEXT]),
+  integer: new Set(ORDERED),
+  decimal: new Set(ORDERED),
+  float: new Set(ORDERED),
+  boolean: new Set(EQUALITY),
+  datetime: new Set([...ORDERED, ...DATE_PARTS, ...TIME_PARTS]),
+  date: new Set([...ORDERED, ...DATE_PARTS]),
+  foreignKey: new Set(EQUALITY),
+  any: new Set(LOOKUP_NAMES),
+};
+
+/** Inclusive bounds of each date-part lookup (`week_day`: 1 = Sunday … 7 = Saturday, as in Django). */
+const DATE_PART_BOUNDS: Readonly<Partial<Record<LookupName, readonly [number, number]>>> = {
+  year: [1, 9999],
+  month: [1, 12],
+  day: [1, 31],
+  week_day: [1, 7],
+  hour: [0, 23],
+  minute: [0, 59],
+  second: [0, 59],
+};
+
+const DATE_ONLY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const DECIMAL_PATTERN = /^-?\d+(\.\d+)?$/;
+const LOOKUP_SET: ReadonlySet<string> = new Set(LOOKUP_NAMES);
+
+/**
+ * Validates a conditions object or a `Q` against a model and builds the where tree. Every check runs
+ * here, before any I/O: unknown fields and lookups, value shapes, GUIDs. Several keys are ANDed; a key
+ * without a lookup means `exact`; a related model instance becomes a `RelatedKey`.
+ *
+ * @example
+ * buildWhere({ name__icontains: 'acme', ukOrganisation: true }, schema);
+ * // { kind: 'and', children: [{ kind: 'lookup', field: 'name', lookup: 'icontains', value: 'acme' }, …] }
+ * // -> $filter=substringof('acme', Name) and optevia_ukorganisation eq true
+ * @throws FieldError for an unknown field or a lookup the field does not have.
+ * @throws NotSupportedError for a filter across a relation (`organisation__name`) or chained lookups.
+ * @throws ValidationError for a value of the wrong shape (`in` without an array, a malformed GUID …).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: a Q of any model
+export function buildWhere(input: Record<string, unknown> | Q<any>, schema: ModelSchema): WhereNode {
+  if (isQ(input)) return buildFromQ(input, schema);
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new ValidationError(
+      `Filter conditions for ${schema.modelName} must be an object or a Q; got ${describeValue(input)}.`,
+    );
+  }
+  return buildFromConditions(input, schema);
+}
+
+/**
+ * Validates `orderBy()` keys: `'name'` ascending, `'-name'` descending (`'+name'` also ascending).
+ *
+ * @example
+ * buildOrderBy(['-modified', 'name'], schema); // [{ field: 'modified', direction: 'desc' }, { field: 'name', direction: 'asc' }]
+ * @throws FieldError naming the unknown field and the known ones.
+ */
+export function buildOrderBy(fields: readonly string[], schema: ModelSchema): OrderByTerm[] {
+  return fields.map((key) => {
+    if (typeof key !== 'string' || key === '' || key === '-' || key === '+') {
+      throw new FieldError(`Invalid ordering key ${describeValue(key)} for ${schema.modelName}.`);
+    }
+    const descending = key.startsWith('-');
+    const name = descending || key.startsWith('+') ? key.slice(1) : key;
+    const field = resolveField(name, schema, key);
+    if (field === undefined) throw unknownField(name, key, schema);
+    return Object.freeze({ field: field.name, direction: descending ? 'desc' : 'asc' });
+  });
+}
+
+/**
+ * Splits a filter key into a model field and a lookup: on the last `__` that names a lookup, so a
+ * field named `in_house` still works. No suffix means `exact`.
+ *
+ * @example
+ * parseFilterKey('name__icontains', schema); // { field: <name>, lookup: 'icontains' }
+ */
+export function parseFilterKey(key: string, schema: ModelSchema): { field: ModelField; lookup: LookupName } {
+  const separator = key.lastIndexOf(LOOKUP_SEP);
+  const suffix = separator > 0 ? key.slice(separator + LOOKUP_SEP.length) : '';
+  const hasLookup = LOOKUP_SET.has(suffix);
+  const fieldName = hasLookup ? key.slice(0, separator) : key;
+  const lookup = (hasLookup ? suffix : 'exact') as LookupName;
+  const field = resolveField(fieldName, schema, key);
+  if (field !== undefined) {
+    if (!LOOKUPS_BY_KIND[valueKind(field)].has(lookup)) throw unsupportedLookup(field, lookup, key, schema);
+    return { field, lookup };
+  }
+  // Not a field: say why as precisely as possible.
+  const [head = '', next = ''] = fieldName.split(LOOKUP_SEP);
+  const headField = resolveField(head, schema, key);
+  if (headField !== undefined && head !== fieldName) {
+    if (isForeignKey(headField)) {
+      throw new NotSupportedError(
+        `Cannot filter ${schema.modelName} by '${key}': filtering across relations is not supported ` +
+          `('${head}' is a foreign key). Filter by the related object instead ({ ${head}: relatedObject }).`,
+      );
+    }
+    if (LOOKUP_SET.has(next)) {
+      throw new NotSupportedError(
+        `Cannot filter ${schema.modelName} by '${key}': chained lookups are not supported.`,
+      );
+    }
+    throw unsupportedLookup(headField, next, key, schema);
+  }
+  throw unknownField(fieldName, key, schema);
+}
+
+function buildFromQ(q: Q<unknown>, schema: ModelSchema): WhereNode {
+  const children = q.children.map((child) =>
+    isQ(child) ? buildFromQ(child, schema) : buildFromConditions(child, schema),
+  );
+  const combined: WhereNode =
+    children.length === 1
+      ? children[0]!
+      : Object.freeze({ kind: q.connector === 'AND' ? 'and' : 'or', children: Object.freeze(children) });
+  return q.negated ? Object.freeze({ kind: 'not', child: combined }) : combined;
+}
+
+function buildFromConditions(conditions: Readonly<Record<string, unknown>>, schema: ModelSchema): WhereNode {
+  const leaves = Object.entries(conditions).map(([key, value]) => buildLookup(key, value, schema));
+  return leaves.length === 1 ? leaves[0]! : Object.freeze({ kind: 'and', children: Object.freeze(leaves) });
+}
+
+function buildLookup(key: string, value: unknown, schema: ModelSchema): LookupNode {
+  const { field, lookup } = parseFilterKey(key, schema);
+  const normalised = validateValue(field, lookup, value, key, schema);
+  return Object.freeze({ kind: 'lookup', field: field.name, lookup, value: normalised });
+}
+
+function validateValue(
+  field: ModelField,
+  lookup: LookupName,
+  value: unknown,
+  key: string,
+  schema: ModelSchema,
+): unknown {
+  const invalid = (reason: string) =>
+    new ValidationError(
+      `Invalid value for '${key}' on ${schema.modelName}: ${describeValue(value)} ${reason}.`,
+    );
+  if (value === undefined) throw invalid('is not a value (use null, or leave the key out)');
+  const kind = valueKind(field);
+  switch (lookup) {
+    case 'exact':
+    case 'iexact':
+      return value === null ? null : comparable(kind, value, invalid, lookup);
+    case 'in': {
+      if (!Array.isArray(value)) throw invalid("is not an array ('in' needs a list of values)");
+      return Object.freeze(
+        value.map((item) => {
+          if (item === null || item === undefined)
+            throw invalid("holds null ('in' cannot match null; use __isnull)");
+          return comparable(kind, item, invalid, lookup);
+        }),
+      );
+    }
+    case 'range': {
+      if (!Array.isArray(value) || value.length !== 2)
+        throw invalid("is not a [low, high] pair ('range' needs two values)");
+      if (value[0] === null || value[0] === undefined || value[1] === null || value[1] === undefined) {
+        throw invalid('has a null bound');
+      }
+      return Object.freeze([
+        comparable(kind, value[0], invalid, lookup),
+        comparable(kind, value[1], invalid, lookup),
+      ]);
+    }
+    case 'isnull':
+      if (typeof value !== 'boolean') throw invalid("is not a boolean ('isnull' takes true or false)");
+      return value;
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte':
+      if (value === null) throw invalid(`cannot be compared with '${lookup}'`);
+      return comparable(kind, value, invalid, lookup);
+    case 'contains':
+    case 'icontains':
+    case 'startswith':
+    case 'istartswith':
+    case 'endswith':
+    case 'iendswith':
+    case 'regex':
+    case 'iregex':
+      if (typeof value !== 'string') throw invalid(`is not a string ('${lookup}' matches text)`);
+      if (lookup.endsWith('regex')) checkRegex(value, invalid);
+      return value;
+    default: {
+      const [low, high] = DATE_PART_BOUNDS[lookup] ?? [0, 0];
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < low || value > high) {
+        throw invalid(`is not a whole number from ${low} to ${high} ('${lookup}')`);
+      }
+      return value;
+    }
+  }
+}
+
+/** Checks and normalises one value compared with a field (GUIDs lower-cased, decimals as text). */
+function comparable(
+  kind: ValueKind,
+  value: unknown,
+  invalid: (reason: string) => Error,
+  lookup: LookupName,
+): unknown {
+  switch (kind) {
+    case 'string':
+      if (typeof value !== 'string') throw invalid('is not a string');
+      return value;
+    case 'guid': {
+      const guid = normaliseGuid(value);
+      if (guid === undefined) throw invalid('is not a GUID');
+      return guid;
+    }
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalid('is not a whole number');
+      return value;
+    case 'float':
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid('is not a finite number');
+      return value;
+    case 'decimal':
+      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+      if (typeof value === 'string' && DECIMAL_PATTERN.test(value)) return value;
+      throw invalid("is not a decimal (a number or a string such as '12.50')");
+    case 'boolean':
+      if (typeof value !== 'boolean') throw invalid('is not a boolean');
+      return value;
+    case 'datetime': {
+      const date =
+        value instanceof Date
+          ? new Date(value.getTime())
+          : typeof value === 'string'
+            ? new Date(value)
+            : undefined;
+      if (date === undefined || Number.isNaN(date.getTime())) throw invalid('is not a valid Date');
+      return date;
+    }
+    case 'date': {
+      if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+      if (typeof value === 'string' && DATE_ONLY_PATTERN.test(value) && !Number.isNaN(Date.parse(value)))
+        return value;
+      throw invalid("is not a date (a Date or 'YYYY-MM-DD')");
+    }
+    case 'foreignKey':
+      return toRelatedValue(value, invalid, lookup);
+    default:
+      return value;
+  }
+}
+
+/** A related model instance becomes a `RelatedKey`; a bare value is taken as the related row's local id. */
+function toRelatedValue(value: unknown, invalid: (reason: string) => Error, lookup: LookupName): unknown {
+  if (isRelatedKey(value)) return value;
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'bigint') return value;
+  if (typeof value === 'object' && value !== null && !(value instanceof Date) && !Array.isArray(value)) {
+    const instance = value as { id?: unknown; cdmsPk?: unknown };
+    if (instance.id === undefined || instance.id === null)
+      throw invalid(`is an unsaved object ('${lookup}' needs a saved one)`);
+    const cdmsPk =
+      instance.cdmsPk === undefined || instance.cdmsPk === null ? null : normaliseGuid(instance.cdmsPk);
+    if (cdmsPk === undefined) throw invalid('has a cdmsPk that is not a GUID');
+    return relatedKey(instance.id, cdmsPk) satisfies RelatedKey;
+  }
+  throw invalid('is not a related object or its id');
+}
+
+function checkRegex(pattern: string, invalid: (reason: string) => Error): void {
+  try {
+    new RegExp(pattern);
+  } catch {
+    throw invalid('is not a valid regular expression');
+  }
+}
+
+function resolveField(name: string, schema: ModelSchema, _key: string): ModelField | undefined {
+  // `pk` is Django's alias of the primary key.
+  return schema.fields.get(name === 'pk' && !schema.fields.has('pk') ? 'id' : name);
+}
+
+function isForeignKey(field: ModelField): boolean {
+  return field.relatedModel !== undefined || field.codec?.kind === 'foreignKey';
+}
+
+function valueKind(field: ModelField): ValueKind {
+  if (isForeignKey(field)) return 'foreignKey';
+  if (field.name === 'cdmsPk') return 'guid';
+  switch (field.codec?.kind) {
+    case 'string':
+      return 'string';
+    case 'integer':
+    case 'optionSet':
+      return 'integer';
+    case 'decimal':
+    case 'money':
+      return 'decimal';
+    case 'boolean':
+      return 'boolean';
+    case 'datetime':
+      return 'datetime';
+    case 'date':
+      return 'date';
+    case 'guid':
+    case 'idRef':
+      return 'guid';
+  }
+  switch (field.type) {
+    case 'string':
+    case 'integer':
+    case 'decimal':
+    case 'float':
+    case 'boolean':
+    case 'datetime':
+    case 'date':
+      return field.type;
+    case 'uuid':
+      return 'guid';
+    default:
+      return 'any';
+  }
+}
+
+function unknownField(name: string, key: string, schema: ModelSchema): FieldError {
+  const where = name === key ? '' : ` (in '${key}')`;
+  return new FieldError(
+    `Cannot resolve field '${name}'${where} on ${schema.modelName}. Known fields: ${[...schema.fields.keys()].join(', ')}.`,
+  );
+}
+
+function unsupportedLookup(field: ModelField, lookup: string, key: string, schema: ModelSchema): FieldError {
+  const known = [...LOOKUPS_BY_KIND[valueKind(field)]].join(', ');
+  return new FieldError(
+    `Unsupported lookup '${lookup}' (in '${key}') for field '${field.name}' of ${schema.modelName}. Its lookups: ${known}.`,
+  );
+}
