@@ -1,0 +1,250 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { type EmulatorResponse, escapeXml, htmlResponse } from './emulator-response';
+import type { EmulatorAuthOptions } from './types';
+
+/** The path of the identity-provider STS (the ADFS login form posts here). */
+export const ADFS_LOGIN_PATH = '/adfs/ls/';
+/** The path of the second STS hop (the CRM's own resource STS). */
+export const RESOURCE_STS_PATH = '/resource-sts/adfs/ls/';
+/** The user name input of the ADFS 2.0 forms sign-in page (`FormsSignIn.aspx`). */
+export const ADFS_USERNAME_FIELD = 'ctl00$ContentPlaceHolder1$UsernameTextBox';
+/** The password input of the ADFS 2.0 forms sign-in page. */
+export const ADFS_PASSWORD_FIELD = 'ctl00$ContentPlaceHolder1$PasswordTextBox';
+/** The submit button of the ADFS 2.0 forms sign-in page. */
+export const ADFS_SUBMIT_FIELD = 'ctl00$ContentPlaceHolder1$SubmitButton';
+/** The id of the element carrying the error text of a failed login. */
+export const ADFS_ERROR_LABEL_ID = 'ctl00_ContentPlaceHolder1_ErrorTextLabel';
+/** ADFS 2.0's text for a wrong user name or password. */
+export const ADFS_INCORRECT_CREDENTIALS =
+  'Incorrect user ID or password. Type the correct user ID and password, and try again.';
+/** The cookie that proves the session (CRM IFD sets `MSISAuth`). */
+export const AUTH_COOKIE = 'MSISAuth';
+/** The client-id cookie CRM sets next to the session cookie (not checked by the emulator). */
+export const CLIENT_ID_COOKIE = 'ReqClientId';
+
+/** How long a token (`wresult`) stays valid between two hops. */
+const TOKEN_TTL_MS = 5 * 60_000;
+const DEFAULT_COOKIE_TTL_MS = 60 * 60_000;
+
+interface IssuedToken {
+  readonly stage: 'identity' | 'resource';
+  readonly expiresAt: number;
+}
+
+/** Where the login flow runs. @internal */
+export interface AdfsLoginContext {
+  /** `http://127.0.0.1:PORT` */
+  readonly origin: string;
+  /** `/ORG` */
+  readonly organisationPath: string;
+}
+
+/** A request the login flow reads. @internal */
+export interface LoginRequest {
+  readonly method: string;
+  readonly pathname: string;
+  /** The raw query string without `?`. */
+  readonly rawQuery: string;
+  readonly body: string;
+  readonly cookieHeader: string | undefined;
+}
+
+/** Reads `a=1; b=2` into a map. @internal */
+export function parseCookieHeader(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const equals = part.indexOf('=');
+    if (equals <= 0) continue;
+    cookies.set(part.slice(0, equals).trim(), part.slice(equals + 1).trim());
+  }
+  return cookies;
+}
+
+/**
+ * The ADFS 2.0 passive WS-Federation login that CRM 2011 IFD deployments use (documented for
+ * users on `EmulatorAuthOptions`), as three hops:
+ *
+ * 1. `GET {org}/?whr={adfs}` (or `GET /adfs/ls/?wa=wsignin1.0…`) answers 200 with the login form
+ *    `<form id="aspnetForm" method="post" action="http://HOST/adfs/ls/?wa=wsignin1.0&wtrealm=…&wctx=…">`
+ *    holding hidden `__VIEWSTATE`, `__EVENTVALIDATION`, `__db`, the text input
+ *    `ctl00$ContentPlaceHolder1$UsernameTextBox`, the password input
+ *    `ctl00$ContentPlaceHolder1$PasswordTextBox` and the submit `ctl00$ContentPlaceHolder1$SubmitButton`.
+ * 2. `POST` that form (`application/x-www-form-urlencoded`):
+ *    - wrong credentials: 200, the same form again plus
+ *      `<span id="ctl00_ContentPlaceHolder1_ErrorTextLabel">Incorrect user ID or password. …</span>`;
+ *    - right credentials: 200, an auto-posting form `<form method="POST" name="hiddenform"
+ *      action="http://HOST/resource-sts/adfs/ls/">` with hidden `wa=wsignin1.0`, `wresult` (a
+ *      `RequestSecurityTokenResponse` carrying a one-time token) and `wctx`.
+ * 3. `POST /resource-sts/adfs/ls/` with those fields: 200, another auto-posting form (new `wresult`)
+ *    whose action is the organisation root `http://HOST/ORG/`.
+ * 4. `POST {org}/` with those fields: 302 to `{org}/` with `Set-Cookie: MSISAuth=…; path=/; HttpOnly`
+ *    and `Set-Cookie: ReqClientId=…; path=/; HttpOnly`.
+ *
+ * OData requests then need the `MSISAuth` cookie; without it, or after `cookieTtlMs`, they get 401.
+ * A token is single use and expires after five minutes; a bad one gets a 400 HTML page.
+ *
+ * @internal
+ */
+export class AdfsLogin {
+  readonly #options: EmulatorAuthOptions;
+  readonly #now: () => number;
+  readonly #tokens = new Map<string, IssuedToken>();
+  readonly #sessions = new Map<string, number>();
+
+  constructor(options: EmulatorAuthOptions, now: () => number) {
+    this.#options = options;
+    this.#now = now;
+  }
+
+  /** Forgets every session and token. */
+  clear(): void {
+    this.#tokens.clear();
+    this.#sessions.clear();
+  }
+
+  /** True when the request carries a live `MSISAuth` session cookie. */
+  isAuthenticated(cookieHeader: string | undefined): boolean {
+    const session = parseCookieHeader(cookieHeader).get(AUTH_COOKIE);
+    if (session === undefined) return false;
+    const expiresAt = this.#sessions.get(session);
+    if (expiresAt === undefined) return false;
+    if (expiresAt <= this.#now()) {
+      this.#sessions.delete(session);
+      return false;
+    }
+    return true;
+  }
+
+  /** True for the paths the login flow answers. */
+  handles(pathname: string, context: AdfsLoginContext): boolean {
+    return (
+      pathname === ADFS_LOGIN_PATH ||
+      pathname === RESOURCE_STS_PATH ||
+      pathname === context.organisationPath ||
+      pathname === `${context.organisationPath}/`
+    );
+  }
+
+  handle(request: LoginRequest, context: AdfsLoginContext): EmulatorResponse {
+    const organisationUrl = `${context.origin}${context.organisationPath}/`;
+    const form = new URLSearchParams(request.method === 'POST' ? request.body : '');
+    if (request.pathname === ADFS_LOGIN_PATH) {
+      const query = new URLSearchParams(request.rawQuery);
+      const wctx = query.get('wctx') ?? defaultContext(context);
+      if (request.method !== 'POST') return this.#loginForm(context, wctx, undefined, '');
+      const username = form.get(ADFS_USERNAME_FIELD) ?? '';
+      const password = form.get(ADFS_PASSWORD_FIELD) ?? '';
+      if (username !== this.#options.username || password !== this.#options.password) {
+        return this.#loginForm(context, wctx, ADFS_INCORRECT_CREDENTIALS, username);
+      }
+      return this.#tokenForm(`${context.origin}${RESOURCE_STS_PATH}`, this.#issue('identity'), wctx, context);
+    }
+    if (request.pathname === RESOURCE_STS_PATH) {
+      if (request.method !== 'POST' || !this.#redeem(form.get('wresult'), 'identity'))
+        return invalidTokenPage();
+      return this.#tokenForm(organisationUrl, this.#issue('resource'), form.get('wctx') ?? '', context);
+    }
+    // The organisation root.
+    if (request.method === 'POST') {
+      if (!this.#redeem(form.get('wresult'), 'resource')) return invalidTokenPage();
+      const session = randomBytes(24).toString('base64url');
+      this.#sessions.set(session, this.#now() + (this.#options.cookieTtlMs ?? DEFAULT_COOKIE_TTL_MS));
+      return htmlResponse(302, '<html><body>Object moved.</body></html>', {
+        Location: organisationUrl,
+        'Set-Cookie': [
+          `${AUTH_COOKIE}=${session}; path=/; HttpOnly`,
+          `${CLIENT_ID_COOKIE}=${randomUUID()}; path=/; HttpOnly`,
+        ],
+      });
+    }
+    if (this.isAuthenticated(request.cookieHeader)) {
+      return htmlResponse(
+        200,
+        '<html><head><title>Microsoft Dynamics CRM</title></head><body>CRM</body></html>',
+      );
+    }
+    return this.#loginForm(context, defaultContext(context), undefined, '');
+  }
+
+  #issue(stage: IssuedToken['stage']): string {
+    const token = randomBytes(16).toString('hex');
+    this.#tokens.set(token, { stage, expiresAt: this.#now() + TOKEN_TTL_MS });
+    return token;
+  }
+
+  #redeem(wresult: string | null, stage: IssuedToken['stage']): boolean {
+    const token = /AssertionID="_([0-9a-f]+)"/.exec(wresult ?? '')?.[1];
+    if (token === undefined) return false;
+    const issued = this.#tokens.get(token);
+    this.#tokens.delete(token);
+    return issued !== undefined && issued.stage === stage && issued.expiresAt > this.#now();
+  }
+
+  #loginForm(
+    context: AdfsLoginContext,
+    wctx: string,
+    error: string | undefined,
+    username: string,
+  ): EmulatorResponse {
+    const realm = `${context.origin}${context.organisationPath}/`;
+    const action = `${context.origin}${ADFS_LOGIN_PATH}?wa=wsignin1.0&wtrealm=${encodeURIComponent(realm)}&wctx=${encodeURIComponent(wctx)}`;
+    const errorHtml =
+      error === undefined
+        ? ''
+        : `<tr><td colspan="2"><span id="${ADFS_ERROR_LABEL_ID}" class="TextColorError">${escapeXml(error)}</span></td></tr>`;
+    return htmlResponse(
+      200,
+      `<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Sign In</title></head>
+<body>
+<form name="aspnetForm" method="post" action="${escapeXml(action)}" id="aspnetForm">
+<div><input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="${randomBytes(12).toString('base64')}" /></div>
+<div><input type="hidden" name="__EVENTVALIDATION" id="__EVENTVALIDATION" value="${randomBytes(12).toString('base64')}" /></div>
+<input type="hidden" name="__db" value="15" />
+<table>
+<tr><td><span id="ctl00_ContentPlaceHolder1_UsernameLabel">User name:</span></td>
+<td><input name="${ADFS_USERNAME_FIELD}" type="text" value="${escapeXml(username)}" id="ctl00_ContentPlaceHolder1_UsernameTextBox" /></td></tr>
+<tr><td><span id="ctl00_ContentPlaceHolder1_PasswordLabel">Password:</span></td>
+<td><input name="${ADFS_PASSWORD_FIELD}" type="password" id="ctl00_ContentPlaceHolder1_PasswordTextBox" /></td></tr>
+<tr><td></td><td><input type="submit" name="${ADFS_SUBMIT_FIELD}" value="Sign In" id="ctl00_ContentPlaceHolder1_SubmitButton" /></td></tr>
+${errorHtml}
+</table>
+</form>
+</body></html>`,
+    );
+  }
+
+  #tokenForm(action: string, token: string, wctx: string, context: AdfsLoginContext): EmulatorResponse {
+    const issued = new Date(this.#now()).toISOString();
+    const wresult =
+      '<t:RequestSecurityTokenResponse xmlns:t="http://schemas.xmlsoap.org/ws/2005/02/trust">' +
+      `<t:Lifetime><wsu:Created xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd">${issued}</wsu:Created></t:Lifetime>` +
+      '<t:RequestedSecurityToken>' +
+      `<saml:Assertion MajorVersion="1" MinorVersion="1" AssertionID="_${token}" Issuer="${escapeXml(`${context.origin}/adfs/services/trust`)}" ` +
+      'xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion"></saml:Assertion>' +
+      '</t:RequestedSecurityToken></t:RequestSecurityTokenResponse>';
+    return htmlResponse(
+      200,
+      `<html><head><title>Working...</title></head><body>
+<form method="POST" name="hiddenform" action="${escapeXml(action)}">
+<input type="hidden" name="wa" value="wsignin1.0" />
+<input type="hidden" name="wresult" value="${escapeXml(wresult)}" />
+<input type="hidden" name="wctx" value="${escapeXml(wctx)}" />
+<noscript><p>Script is disabled. Click Submit to continue.</p><input type="submit" value="Submit" /></noscript>
+</form>
+<script language="javascript">window.setTimeout('document.forms[0].submit()', 0);</script>
+</body></html>`,
+    );
+  }
+}
+
+function defaultContext(context: AdfsLoginContext): string {
+  return `rm=0&id=passive&ru=${encodeURIComponent(`${context.organisationPath}/`)}`;
+}
+
+function invalidTokenPage(): EmulatorResponse {
+  return htmlResponse(
+    400,
+    '<html><head><title>Error</title></head><body><p>There was a problem accessing the site. The security token is missing, invalid or expired.</p></body></html>',
+  );
+}
