@@ -1,0 +1,203 @@
+import type { SyncedRow } from '@cdms-sync/core';
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { createSyncedTable } from '../schema/synced-columns';
+import { type KnexStore, knexStore } from '../store/knex-store';
+import { describeEachDatabase, testDatabases, uniqueTableName } from './databases';
+
+const databases = await testDatabases();
+
+const at = (seconds: number) => new Date(Date.UTC(2024, 0, 1, 12, 0, seconds, 250));
+const row = (
+  cdmsPk: string,
+  seconds: number,
+  name: string,
+  extra: Record<string, unknown> = {},
+): SyncedRow => ({
+  cdmsPk,
+  modified: at(seconds),
+  created: at(0),
+  name,
+  ...extra,
+});
+
+describeEachDatabase(databases, (database) => {
+  let knex: Knex;
+  let store: KnexStore;
+  const table = uniqueTableName('upsert');
+  const statements: string[] = [];
+
+  beforeAll(async () => {
+    knex = await database.connect();
+    await createSyncedTable(knex, table, (builder) => {
+      builder.string('name').nullable();
+      builder.boolean('active').nullable();
+      builder.integer('local_only').nullable();
+    });
+    store = knexStore(knex);
+    knex.on('query', (query: { sql: string }) => statements.push(query.sql));
+  });
+
+  beforeEach(async () => {
+    await knex(table).delete();
+    statements.length = 0;
+  });
+
+  afterAll(async () => {
+    await knex?.schema.dropTableIfExists(table);
+    await knex?.destroy();
+  });
+
+  async function stored(): Promise<Record<string, unknown>> {
+    const rows = await store.find(table, { orderBy: [{ field: 'cdmsPk', direction: 'asc' }] });
+    return Object.fromEntries(
+      rows.map((found) => [found.cdmsPk, { name: found.name, modified: found.modified }]),
+    );
+  }
+
+  it('inserts new rows, updates older ones, leaves equal and newer ones alone (one batch)', async () => {
+    await store.upsertIfNewer(table, [row('a', 10, 'a1'), row('b', 10, 'b1'), row('c', 10, 'c1')]);
+    statements.length = 0;
+    const result = await store.upsertIfNewer(table, [
+      row('a', 5, 'older'), // older: unchanged
+      row('b', 10, 'equal'), // equal: unchanged
+      row('c', 11, 'newer'), // newer: updated
+      row('d', 1, 'new'), // new: inserted
+    ]);
+    expect(result).toEqual({ inserted: ['d'], updated: ['c'], unchanged: ['a', 'b'] });
+    expect(await stored()).toEqual({
+      a: { name: 'a1', modified: at(10) },
+      b: { name: 'b1', modified: at(10) },
+      c: { name: 'newer', modified: at(11) },
+      d: { name: 'new', modified: at(1) },
+    });
+  });
+
+  it('runs one statement per batch on PostgreSQL and PGlite', async () => {
+    await store.upsertIfNewer(table, [row('a', 10, 'a1')]);
+    statements.length = 0;
+    await store.upsertIfNewer(table, [row('a', 11, 'a2'), row('b', 1, 'b1'), row('c', 1, 'c1')]);
+    const writes = statements.filter((sql) => !/^(begin|commit|savepoint|release)/i.test(sql));
+    if (database.name === 'postgresql' || database.name === 'pglite') {
+      expect(writes).toHaveLength(1);
+      expect(writes[0]).toMatch(
+        /^insert into .* on conflict \("cdms_pk"\) do update set .* where ".*"\."modified" < "excluded"\."modified" returning "cdms_pk", \(xmax = 0\)/,
+      );
+    } else if (database.name === 'sqlite') {
+      expect(writes).toHaveLength(2);
+      expect(writes[1]).toMatch(
+        /on conflict \(`cdms_pk`\) do update set .* where `.*`\.`modified` < `excluded`\.`modified` returning `cdms_pk`/,
+      );
+    } else {
+      expect(writes).toHaveLength(2);
+      expect(writes[0]).toMatch(/for update$/);
+      // `modified` is assigned last: MySQL evaluates SET left to right and each IF compares with it.
+      expect(writes[1]).toMatch(
+        /on duplicate key update .*`name` = IF\(`.*`\.`modified` < VALUES\(`modified`\), VALUES\(`name`\), `name`\).*, `modified` = IF\([^,]*, VALUES\(`modified`\), `modified`\)$/,
+      );
+    }
+  });
+
+  it('keeps local-only columns and never overwrites a column the rows do not carry', async () => {
+    await store.upsertIfNewer(table, [row('a', 10, 'a1', { active: true })]);
+    await store.update(
+      table,
+      { kind: 'lookup', field: 'cdmsPk', lookup: 'exact', value: 'a' },
+      { localOnly: 7 },
+    );
+    const result = await store.upsertIfNewer(table, [row('a', 20, 'a2')]);
+    expect(result.updated).toEqual(['a']);
+    const [found] = await store.find(table);
+    expect(found).toMatchObject({ name: 'a2', active: true, localOnly: 7, modified: at(20) });
+  });
+
+  it('handles duplicate keys in one batch (the newest wins) and mixed column sets', async () => {
+    const result = await store.upsertIfNewer(table, [
+      row('a', 1, 'old'),
+      row('b', 1, 'b', { active: false }),
+      row('a', 3, 'newest'),
+      row('a', 2, 'middle'),
+    ]);
+    expect(result).toEqual({ inserted: ['a', 'b'], updated: [], unchanged: [] });
+    expect(await stored()).toEqual({
+      a: { name: 'newest', modified: at(3) },
+      b: { name: 'b', modified: at(1) },
+    });
+  });
+
+  it('validates every row before any SQL', async () => {
+    await expect(
+      store.upsertIfNewer(table, [row('a', 1, 'ok'), { cdmsPk: '', modified: at(1) } as SyncedRow]),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
+    await expect(
+      store.upsertIfNewer(table, [{ cdmsPk: 'x', modified: 'yesterday' } as unknown as SyncedRow]),
+    ).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
+    await expect(store.upsertIfNewer(table, [row('a', 1, 'ok', { colour: 'red' })])).rejects.toMatchObject({
+      code: 'FIELD_ERROR',
+    });
+    await expect(store.upsertIfNewer(table, [row('a', 1, 'ok', { active: 'yes' })])).rejects.toMatchObject({
+      code: 'VALIDATION_ERROR',
+    });
+    expect(statements).toEqual([]);
+    expect(await store.count(table)).toBe(0);
+  });
+
+  it('joins the surrounding transaction and rolls back with it', async () => {
+    await expect(
+      store.transaction(async () => {
+        await store.upsertIfNewer(table, [row('a', 1, 'a')]);
+        expect(await store.count(table)).toBe(1);
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect(await store.count(table)).toBe(0);
+  });
+
+  it('compares date-times in time order, not text order, across a large batch', async () => {
+    const rows = Array.from({ length: 120 }, (_, index) =>
+      row(`k${String(index).padStart(3, '0')}`, index % 60, `v${index}`),
+    );
+    expect((await store.upsertIfNewer(table, rows)).inserted).toHaveLength(120);
+    // 9.250 s vs 10.250 s: text comparison of '…:9' and '…:10' would get this wrong.
+    const newer = rows.map((original, index) => ({
+      ...original,
+      modified: new Date(original.modified.getTime() + (index % 2 === 0 ? 1 : -1)),
+    }));
+    const result = await store.upsertIfNewer(table, newer);
+    expect(result.updated).toHaveLength(60);
+    expect(result.unchanged).toHaveLength(60);
+    expect(result.updated.every((key) => Number(key.slice(1)) % 2 === 0)).toBe(true);
+  });
+
+  it('lets the newest version win under concurrent writers on two connections', async () => {
+    if (!database.shared) return;
+    const otherKnex = await database.connect();
+    const other = knexStore(otherKnex);
+    try {
+      const keys = ['p', 'q', 'r', 's'];
+      const versions = Array.from({ length: 24 }, (_, version) => version);
+      // Shuffle deterministically so both writers race on every key in different orders.
+      const shuffled = [...versions].sort((x, y) => ((x * 7919) % 24) - ((y * 7919) % 24));
+      await Promise.all(
+        shuffled.map((version, index) =>
+          (index % 2 === 0 ? store : other).upsertIfNewer(
+            table,
+            (index % 3 === 0 ? [...keys].reverse() : keys).map((key) =>
+              row(key, version, `${key}${version}`),
+            ),
+          ),
+        ),
+      );
+      const latest = Math.max(...versions);
+      expect(await stored()).toEqual(
+        Object.fromEntries(keys.map((key) => [key, { name: `${key}${latest}`, modified: at(latest) }])),
+      );
+    } finally {
+      await otherKnex.destroy();
+    }
+  });
+});

@@ -1,0 +1,404 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type {
+  ColumnDescription,
+  FindOptions,
+  LocalStore,
+  Row,
+  StoreCapabilities,
+  SyncedRow,
+  UpsertResult,
+  WhereNode,
+} from '@cdms-sync/core';
+import { ValidationError } from '@cdms-sync/core';
+import type { Knex } from 'knex';
+import type { CompiledSql } from '../compiler/compiled-sql';
+import { createWhereCompiler } from '../compiler/create-where-compiler';
+import type { WhereCompiler } from '../compiler/where-compiler';
+import { detectDialect, type StoreDialect } from './dialect';
+import { camelCase, snakeCase } from './naming';
+import type { StoreColumn } from './store-column';
+import { loadTableInfo, type TableInfo } from './table-info';
+import { upsertIfNewer } from './upsert-if-newer';
+import { decodeValue, encodeValue } from './value-codec';
+
+/** Options of `knexStore()`. */
+export interface KnexStoreOptions {
+  /**
+   * Model field name -> column name.
+   * @default snake_case: `cdmsPk` -> `cdms_pk`
+   */
+  columnName?(field: string): string;
+  /**
+   * Column name -> model field name; must invert `columnName`.
+   * @default camelCase: `cdms_pk` -> `cdmsPk`
+   */
+  fieldName?(column: string): string;
+}
+
+/** Rows per statement for multi-row writes: stays below every dialect's bound-parameter limit. */
+const MAX_BINDINGS_PER_STATEMENT = 30_000;
+
+/**
+ * The `LocalStore` over Knex, for PostgreSQL (`pg`), PGlite (`knex-pglite`), SQLite
+ * (`better-sqlite3`) and MySQL/MariaDB (`mysql2`, connected with `timezone: 'Z'`).
+ *
+ * - Rows use model field names; columns are named by `options.columnName` (snake_case by default).
+ * - Values read back are the same on every dialect: booleans, `Date` date-times, number integers,
+ *   string decimals, parsed JSON. On SQLite date-times are stored as UTC ISO-8601 text with
+ *   milliseconds (`2024-01-02T03:04:05.678Z`), so text order is time order.
+ * - Every call joins the transaction opened by `transaction()` in the same async context.
+ * - Ordering puts NULLs last ascending and first descending on every dialect (PostgreSQL's default).
+ * - The table's primary key is assumed to be `id` where the store needs it (MySQL insert read-back).
+ *
+ * @example
+ * const store = knexStore(knex);
+ * await store.transaction(async () => {
+ *   const [row] = await store.find('organisation', {
+ *     where: { kind: 'lookup', field: 'name', lookup: 'icontains', value: 'acm' },
+ *     orderBy: [{ field: 'modified', direction: 'desc' }],
+ *     forUpdate: true,
+ *   });
+ *   // PostgreSQL: select * from "organisation" where CAST("name" AS text) ILIKE $1 ESCAPE '!'
+ *   //             order by "modified" desc nulls first for update
+ * });
+ */
+export class KnexStore implements LocalStore {
+  readonly dialect: StoreDialect;
+  readonly capabilities: StoreCapabilities;
+  readonly #knex: Knex;
+  readonly #columnName: (field: string) => string;
+  readonly #fieldName: (column: string) => string;
+  readonly #transactions = new AsyncLocalStorage<Knex.Transaction>();
+  readonly #tables = new Map<string, Promise<TableInfo>>();
+
+  constructor(knex: Knex, options: KnexStoreOptions = {}) {
+    this.#knex = knex;
+    this.dialect = detectDialect(knex);
+    this.#columnName = options.columnName ?? snakeCase;
+    this.#fieldName = options.fieldName ?? camelCase;
+    const probe = this.#compiler(undefined);
+    this.capabilities = Object.freeze({
+      rowLocks: this.dialect !== 'sqlite',
+      unsupportedLookups: Object.freeze([...probe.unsupportedLookups]),
+    });
+  }
+
+  /**
+   * The Knex to run raw SQL on: the transaction of the current async context, or the base
+   * instance. Use it for host queries that must join the store's transaction.
+   */
+  get knex(): Knex {
+    const transaction = this.#transactions.getStore();
+    return transaction !== undefined && !transaction.isCompleted() ? transaction : this.#knex;
+  }
+
+  /** True when called inside `transaction()`. */
+  get inTransaction(): boolean {
+    return this.knex !== this.#knex;
+  }
+
+  /**
+   * Runs `fn` in a transaction that every store call inside it joins; a nested call opens a
+   * savepoint. When `fn` throws, its work is rolled back and the original error is rethrown.
+   *
+   * @example
+   * await store.transaction(async () => {
+   *   await store.insert('organisation', { name: 'Acme' });
+   *   await store.transaction(async () => { throw new Error('undo only this part'); }).catch(() => {});
+   * }); // BEGIN; insert …; SAVEPOINT …; ROLLBACK TO SAVEPOINT …; COMMIT
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.knex.transaction((transaction) => this.#transactions.run(transaction, fn));
+  }
+
+  /** The columns of `table`, named as model fields; read once, then cached. */
+  async describe(table: string): Promise<readonly ColumnDescription[]> {
+    const info = await this.#table(table);
+    return info.columns.map(({ field, column, type, nullable }) => ({ field, column, type, nullable }));
+  }
+
+  /** Drops the cached description of `table` (or of every table), e.g. after a migration. */
+  forget(table?: string): void {
+    if (table === undefined) this.#tables.clear();
+    else this.#tables.delete(table);
+  }
+
+  /**
+   * The rows matching `options.where`, ordered, sliced, optionally locked.
+   *
+   * @example
+   * await store.find('organisation', { where: { kind: 'lookup', field: 'cdmsPk', lookup: 'in', value: ['a', 'b'] }, limit: 10, offset: 20 });
+   * // select * from "organisation" where "cdms_pk" IN (?, ?) limit ? offset ?
+   */
+  async find(table: string, options: FindOptions = {}): Promise<Row[]> {
+    const info = await this.#table(table);
+    const compiler = this.#compiler(info);
+    const columns = options.fields?.map((field) => info.columnFor(field).column);
+    const where = options.where === undefined ? undefined : compiler.compile(options.where);
+    const orderBy =
+      options.orderBy === undefined || options.orderBy.length === 0
+        ? undefined
+        : compiler.compileOrderBy(options.orderBy);
+    const limit = checkCount('limit', options.limit);
+    const offset = checkCount('offset', options.offset);
+
+    let query = this.knex(table).select(columns === undefined || columns.length === 0 ? '*' : columns);
+    if (where !== undefined) query = query.whereRaw(where.sql, where.bindings as Knex.RawBinding[]);
+    if (orderBy !== undefined) query = query.orderByRaw(orderBy.sql, orderBy.bindings as Knex.RawBinding[]);
+    if (limit !== undefined) query = query.limit(limit);
+    if (offset !== undefined) query = query.offset(offset);
+    if (options.forUpdate === true && this.capabilities.rowLocks) query = query.forUpdate();
+    const rows = (await query) as Record<string, unknown>[];
+    return rows.map((row) => this.#decodeRow(info, row));
+  }
+
+  /** How many rows match. `select count(*) as "count" from … where …` */
+  async count(table: string, where?: WhereNode): Promise<number> {
+    const info = await this.#table(table);
+    const compiled = this.#compileWhere(info, where);
+    let query = this.knex(table).count({ count: '*' });
+    if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
+    const [result] = (await query) as Array<{ count: unknown }>;
+    return Number(result?.count ?? 0);
+  }
+
+  /** Whether any row matches. `select 1 from … where … limit 1` */
+  async exists(table: string, where?: WhereNode): Promise<boolean> {
+    const info = await this.#table(table);
+    const compiled = this.#compileWhere(info, where);
+    let query = this.knex(table).select(this.#knex.raw('1 as found')).limit(1);
+    if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
+    return ((await query) as unknown[]).length > 0;
+  }
+
+  /**
+   * Inserts one row and returns it as stored: `insert … returning *` on PostgreSQL, PGlite and
+   * SQLite; on MySQL the row is read back by its new `id`.
+   */
+  async insert(table: string, row: Row): Promise<Row> {
+    const info = await this.#table(table);
+    const encoded = this.#encodeRow(info, row);
+    if (this.dialect !== 'mysql') {
+      const [stored] = (await this.knex(table).insert(encoded).returning('*')) as Record<string, unknown>[];
+      return this.#decodeRow(info, stored ?? {});
+    }
+    return this.#atomic(async () => {
+      const [insertId] = (await this.knex(table).insert(encoded)) as number[];
+      const stored = await this.#readBack(info, encoded, insertId);
+      return this.#decodeRow(info, stored);
+    });
+  }
+
+  /**
+   * Inserts many rows atomically and returns them as stored, in order: one multi-row statement per
+   * chunk on PostgreSQL/PGlite (ordered by `id`); row by row on SQLite (whose `RETURNING` order is
+   * unspecified) and MySQL (which returns only the first id).
+   */
+  async bulkInsert(table: string, rows: readonly Row[]): Promise<Row[]> {
+    if (rows.length === 0) return [];
+    const info = await this.#table(table);
+    const encoded = rows.map((row) => this.#encodeRow(info, row));
+    if (this.dialect === 'sqlite' || this.dialect === 'mysql') {
+      return this.#atomic(async () => {
+        const stored: Row[] = [];
+        for (const row of rows) stored.push(await this.insert(table, row));
+        return stored;
+      });
+    }
+    const idColumn = info.column(this.#columnName('id'));
+    return this.#atomic(async () => {
+      const stored: Row[] = [];
+      for (const chunk of chunks(encoded)) {
+        const inserted = (await this.knex(table).insert(chunk).returning('*')) as Record<string, unknown>[];
+        if (idColumn !== undefined)
+          inserted.sort((a, b) => Number(a[idColumn.column]) - Number(b[idColumn.column]));
+        stored.push(...inserted.map((row) => this.#decodeRow(info, row)));
+      }
+      return stored;
+    });
+  }
+
+  /** Updates the matching rows; returns how many matched. `update … set … where …` */
+  async update(table: string, where: WhereNode, values: Row): Promise<number> {
+    const info = await this.#table(table);
+    const encoded = this.#encodeRow(info, values);
+    if (Object.keys(encoded).length === 0)
+      throw new ValidationError(`update("${table}") needs at least one value to set.`);
+    const compiled = this.#compileWhere(info, where);
+    let query = this.knex(table);
+    if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
+    return affectedRows(await query.update(encoded));
+  }
+
+  /** Deletes the matching rows; returns how many. `delete from … where …` */
+  async delete(table: string, where: WhereNode): Promise<number> {
+    const info = await this.#table(table);
+    const compiled = this.#compileWhere(info, where);
+    let query = this.knex(table);
+    if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
+    return affectedRows(await query.delete());
+  }
+
+  /**
+   * Inserts each row by `cdmsPk`, or updates the stored one only where its `modified` is older;
+   * equal or newer stored rows are left alone. Race-free; see `upsertIfNewer` in
+   * `./upsert-if-newer` for the SQL per dialect.
+   *
+   * @example
+   * await store.upsertIfNewer('organisation', [{ cdmsPk, modified, name: 'Acme' }]);
+   * // PostgreSQL, one statement:
+   * // insert into "organisation" ("cdms_pk", "modified", "name") values (?, ?, ?)
+   * //   on conflict ("cdms_pk") do update set "modified" = excluded."modified", "name" = excluded."name"
+   * //   where "organisation"."modified" < excluded."modified"
+   * //   returning "cdms_pk", (xmax = 0) as "cdms_sync_inserted"
+   */
+  async upsertIfNewer(table: string, rows: readonly SyncedRow[]): Promise<UpsertResult> {
+    if (rows.length === 0) return { inserted: [], updated: [], unchanged: [] };
+    const info = await this.#table(table);
+    const pkColumn = info.columnFor('cdmsPk');
+    const modifiedColumn = info.columnFor('modified');
+    const encoded = rows.map((row, index) => {
+      if (typeof row.cdmsPk !== 'string' || row.cdmsPk === '') {
+        throw new ValidationError(`upsertIfNewer("${table}"): row ${index} has no cdmsPk.`);
+      }
+      if (!(row.modified instanceof Date) || Number.isNaN(row.modified.getTime())) {
+        throw new ValidationError(
+          `upsertIfNewer("${table}"): row ${index} (cdmsPk ${row.cdmsPk}) needs a valid Date "modified".`,
+        );
+      }
+      return { cdmsPk: row.cdmsPk, modified: row.modified, values: this.#encodeRow(info, row) };
+    });
+    return upsertIfNewer({
+      store: this,
+      dialect: this.dialect,
+      table,
+      pkColumn: pkColumn.column,
+      modifiedColumn: modifiedColumn.column,
+      idColumn: info.column(this.#columnName('id'))?.column,
+      rows: encoded,
+      decodeModified: (value) => decodeValue(this.dialect, modifiedColumn, value) as Date,
+      maxRowsPerStatement: (columnCount) =>
+        Math.max(1, Math.floor(MAX_BINDINGS_PER_STATEMENT / Math.max(1, columnCount))),
+    });
+  }
+
+  /** Destroys the Knex instance and its pool. */
+  async close(): Promise<void> {
+    await this.#knex.destroy();
+  }
+
+  /** Runs `fn` in the current transaction, or in a new one when there is none (no savepoint needed). */
+  #atomic<T>(fn: () => Promise<T>): Promise<T> {
+    return this.inTransaction ? fn() : this.transaction(fn);
+  }
+
+  #table(table: string): Promise<TableInfo> {
+    let info = this.#tables.get(table);
+    if (info === undefined) {
+      info = loadTableInfo(this.knex, this.dialect, table, this.#fieldName, this.#driverParsesJson());
+      this.#tables.set(table, info);
+      info.catch(() => this.#tables.delete(table));
+    }
+    return info;
+  }
+
+  /** mysql2 parses JSON columns (MariaDB's too) unless the connection sets `jsonStrings`. */
+  #driverParsesJson(): boolean {
+    if (this.dialect !== 'mysql') return this.dialect !== 'sqlite';
+    const connection = (this.#knex.client as { config?: { connection?: unknown } }).config?.connection;
+    return !(
+      typeof connection === 'object' &&
+      connection !== null &&
+      (connection as { jsonStrings?: unknown }).jsonStrings === true
+    );
+  }
+
+  #compiler(info: TableInfo | undefined): WhereCompiler {
+    return createWhereCompiler(this.dialect, {
+      columnFor: (field) => {
+        if (info === undefined) throw new Error('No table to compile against.');
+        return info.columnFor(field);
+      },
+      encode: (column, value) => encodeValue(this.dialect, column, value),
+    });
+  }
+
+  #compileWhere(info: TableInfo, where: WhereNode | undefined): CompiledSql | undefined {
+    return where === undefined ? undefined : this.#compiler(info).compile(where);
+  }
+
+  /** Field names -> columns with driver values; throws before any SQL on an unknown field or a bad value. */
+  #encodeRow(info: TableInfo, row: Row): Record<string, unknown> {
+    const encoded: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(row)) {
+      if (value === undefined) continue;
+      const column: StoreColumn = info.columnFor(field);
+      encoded[column.column] = encodeValue(this.dialect, column, value);
+    }
+    return encoded;
+  }
+
+  #decodeRow(info: TableInfo, row: Record<string, unknown>): Row {
+    const decoded: Row = {};
+    for (const [name, value] of Object.entries(row)) {
+      const column = info.column(name);
+      decoded[column?.field ?? this.#fieldName(name)] =
+        column === undefined ? value : decodeValue(this.dialect, column, value);
+    }
+    return decoded;
+  }
+
+  /** MySQL has no `RETURNING`: read the row back by its new id, or by what identifies it. */
+  async #readBack(
+    info: TableInfo,
+    encoded: Record<string, unknown>,
+    insertId: number | undefined,
+  ): Promise<Record<string, unknown>> {
+    const idColumn = info.column(this.#columnName('id'));
+    const pkColumn = info.column(this.#columnName('cdmsPk'));
+    let query = this.knex(info.table).select('*').limit(1);
+    if (idColumn !== undefined && encoded[idColumn.column] !== undefined)
+      query = query.where(idColumn.column, encoded[idColumn.column] as Knex.Value);
+    else if (idColumn !== undefined && insertId !== undefined && insertId > 0)
+      query = query.where(idColumn.column, insertId);
+    else if (pkColumn !== undefined && encoded[pkColumn.column] !== undefined)
+      query = query.where(pkColumn.column, encoded[pkColumn.column] as Knex.Value);
+    else return encoded;
+    const [stored] = (await query) as Record<string, unknown>[];
+    return stored ?? encoded;
+  }
+}
+
+/**
+ * Creates the `LocalStore` over a Knex instance; the dialect is detected from its client.
+ *
+ * @example
+ * import knex from 'knex';
+ * const store = knexStore(knex({ client: 'pg', connection: process.env.DATABASE_URL }));
+ */
+export function knexStore(knex: Knex, options?: KnexStoreOptions): KnexStore {
+  return new KnexStore(knex, options);
+}
+
+/** knex-pglite answers `delete` with the raw result rather than the row count. */
+function affectedRows(result: unknown): number {
+  if (typeof result === 'number') return result;
+  const { rowCount, affectedRows: affected } = (result ?? {}) as {
+    rowCount?: unknown;
+    affectedRows?: unknown;
+  };
+  return Number(rowCount ?? affected ?? 0);
+}
+
+function checkCount(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 0)
+    throw new ValidationError(`find(): ${name} must be a whole number >= 0, got ${value}.`);
+  return value;
+}
+
+function* chunks(rows: readonly Record<string, unknown>[]): Generator<Record<string, unknown>[]> {
+  const columnCount = Math.max(1, ...rows.map((row) => Object.keys(row).length));
+  const size = Math.max(1, Math.floor(MAX_BINDINGS_PER_STATEMENT / columnCount));
+  for (let start = 0; start < rows.length; start += size) yield rows.slice(start, start + size);
+}

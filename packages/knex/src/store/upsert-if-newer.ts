@@ -1,0 +1,240 @@
+import type { UpsertResult } from '@cdms-sync/core';
+import type { Knex } from 'knex';
+import type { StoreDialect } from './dialect';
+
+/** One validated row: its key, its `modified`, and its column values ready for the driver. */
+interface EncodedSyncedRow {
+  readonly cdmsPk: string;
+  readonly modified: Date;
+  readonly values: Record<string, unknown>;
+}
+
+/** What `upsertIfNewer` needs from the store. @internal */
+export interface UpsertContext {
+  readonly store: {
+    readonly knex: Knex;
+    readonly inTransaction: boolean;
+    transaction<T>(fn: () => Promise<T>): Promise<T>;
+  };
+  readonly dialect: StoreDialect;
+  readonly table: string;
+  readonly pkColumn: string;
+  readonly modifiedColumn: string;
+  readonly idColumn: string | undefined;
+  readonly rows: readonly EncodedSyncedRow[];
+  decodeModified(value: unknown): Date;
+  maxRowsPerStatement(columnCount: number): number;
+}
+
+/** Which keys a statement inserted and which it updated; every other key of the batch was unchanged. */
+interface StatementOutcome {
+  readonly inserted: readonly string[];
+  readonly updated: readonly string[];
+}
+
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Inserts each row by `cdms_pk`, or updates the stored row only where its `modified` is older,
+ * race-free on every dialect:
+ *
+ * - PostgreSQL / PGlite: one statement per batch,
+ *   `insert … on conflict (cdms_pk) do update set … where t.modified < excluded.modified
+ *   returning cdms_pk, (xmax = 0)`; rows not returned were unchanged, `xmax = 0` marks an insert.
+ * - SQLite: the same statement (without `xmax`), preceded in one transaction by a no-op
+ *   `update … set cdms_pk = cdms_pk where cdms_pk in (…) returning cdms_pk` that both lists the
+ *   existing keys and takes SQLite's write lock first, so no other writer can slip in between.
+ * - MySQL / MariaDB: in one transaction, `select … for update` locks the existing rows (and, under
+ *   InnoDB's default REPEATABLE READ, the gaps of the missing keys), then
+ *   `insert … on duplicate key update col = IF(t.modified < VALUES(modified), VALUES(col), col), …,
+ *   modified = IF(…)` with `modified` last (MySQL assigns left to right). The outcome follows from
+ *   the locked `modified` values.
+ *
+ * Rows are deduplicated by key (the newest wins) and sorted by key so concurrent batches lock rows
+ * in the same order. A deadlock or busy error is retried when the store owns the transaction.
+ *
+ * @internal
+ */
+export async function upsertIfNewer(context: UpsertContext): Promise<UpsertResult> {
+  const newest = new Map<string, EncodedSyncedRow>();
+  for (const row of context.rows) {
+    const seen = newest.get(row.cdmsPk);
+    if (seen === undefined || seen.modified.getTime() <= row.modified.getTime()) newest.set(row.cdmsPk, row);
+  }
+  const statements = planStatements(
+    context,
+    [...newest.values()].sort((a, b) => (a.cdmsPk < b.cdmsPk ? -1 : a.cdmsPk > b.cdmsPk ? 1 : 0)),
+  );
+
+  const run = async (): Promise<StatementOutcome[]> => {
+    const outcomes: StatementOutcome[] = [];
+    for (const rows of statements) outcomes.push(await runStatement(context, rows));
+    return outcomes;
+  };
+  const singlePostgresStatement =
+    (context.dialect === 'postgresql' || context.dialect === 'pglite') && statements.length === 1;
+  const outcomes = await withRetry(context, () =>
+    singlePostgresStatement ? run() : context.store.transaction(run),
+  );
+
+  const inserted = new Set(outcomes.flatMap((outcome) => outcome.inserted));
+  const updated = new Set(outcomes.flatMap((outcome) => outcome.updated));
+  const order = [...new Set(context.rows.map((row) => row.cdmsPk))];
+  return {
+    inserted: order.filter((key) => inserted.has(key)),
+    updated: order.filter((key) => updated.has(key)),
+    unchanged: order.filter((key) => !inserted.has(key) && !updated.has(key)),
+  };
+}
+
+/** Splits rows into statements: one per set of columns (so no row overwrites a column it lacks), bounded in size. */
+function planStatements(context: UpsertContext, rows: readonly EncodedSyncedRow[]): EncodedSyncedRow[][] {
+  const groups = new Map<string, EncodedSyncedRow[]>();
+  for (const row of rows) {
+    const signature = Object.keys(row.values).sort().join('\u0000');
+    const group = groups.get(signature) ?? [];
+    group.push(row);
+    groups.set(signature, group);
+  }
+  const statements: EncodedSyncedRow[][] = [];
+  for (const group of groups.values()) {
+    const size = context.maxRowsPerStatement(Object.keys(group[0]?.values ?? {}).length);
+    for (let start = 0; start < group.length; start += size)
+      statements.push(group.slice(start, start + size));
+  }
+  return statements;
+}
+
+function runStatement(context: UpsertContext, rows: readonly EncodedSyncedRow[]): Promise<StatementOutcome> {
+  switch (context.dialect) {
+    case 'postgresql':
+    case 'pglite':
+      return upsertPostgres(context, rows);
+    case 'sqlite':
+      return upsertSqlite(context, rows);
+    case 'mysql':
+      return upsertMysql(context, rows);
+  }
+}
+
+function updateColumns(context: UpsertContext, rows: readonly EncodedSyncedRow[]): string[] {
+  const columns = Object.keys(rows[0]?.values ?? {}).filter(
+    (column) => column !== context.pkColumn && column !== context.idColumn,
+  );
+  // `modified` last: MySQL evaluates the SET list left to right and every IF compares against it.
+  return [...columns.filter((column) => column !== context.modifiedColumn), context.modifiedColumn];
+}
+
+function onConflictInsert(context: UpsertContext, rows: readonly EncodedSyncedRow[]) {
+  const { knex } = context.store;
+  return knex(context.table)
+    .insert(rows.map((row) => row.values))
+    .onConflict(context.pkColumn)
+    .merge(updateColumns(context, rows))
+    .where(`${context.table}.${context.modifiedColumn}`, '<', knex.ref(`excluded.${context.modifiedColumn}`));
+}
+
+async function upsertPostgres(
+  context: UpsertContext,
+  rows: readonly EncodedSyncedRow[],
+): Promise<StatementOutcome> {
+  const { knex } = context.store;
+  const returning = [
+    context.pkColumn,
+    knex.raw('(xmax = 0) as ??', ['cdms_sync_inserted']),
+  ] as unknown as string[];
+  const returned = (await onConflictInsert(context, rows).returning(returning)) as Array<
+    Record<string, unknown>
+  >;
+  const inserted: string[] = [];
+  const updated: string[] = [];
+  for (const row of returned)
+    (row.cdms_sync_inserted === true ? inserted : updated).push(String(row[context.pkColumn]));
+  return { inserted, updated };
+}
+
+async function upsertSqlite(
+  context: UpsertContext,
+  rows: readonly EncodedSyncedRow[],
+): Promise<StatementOutcome> {
+  const { knex } = context.store;
+  const keys = rows.map((row) => row.cdmsPk);
+  const existing = (await knex(context.table)
+    .whereIn(context.pkColumn, keys)
+    .returning(context.pkColumn)
+    .update({ [context.pkColumn]: knex.ref(context.pkColumn) })) as unknown as Array<Record<string, unknown>>;
+  const existingKeys = new Set(existing.map((row) => String(row[context.pkColumn])));
+  const returned = (await onConflictInsert(context, rows).returning(context.pkColumn)) as Array<
+    Record<string, unknown>
+  >;
+  const inserted: string[] = [];
+  const updated: string[] = [];
+  for (const row of returned) {
+    const key = String(row[context.pkColumn]);
+    (existingKeys.has(key) ? updated : inserted).push(key);
+  }
+  return { inserted, updated };
+}
+
+async function upsertMysql(
+  context: UpsertContext,
+  rows: readonly EncodedSyncedRow[],
+): Promise<StatementOutcome> {
+  const { knex } = context.store;
+  const { pkColumn, modifiedColumn, table } = context;
+  const locked = (await knex(table)
+    .select(pkColumn, modifiedColumn)
+    .whereIn(
+      pkColumn,
+      rows.map((row) => row.cdmsPk),
+    )
+    .forUpdate()) as Array<Record<string, unknown>>;
+  const stored = new Map(
+    locked.map((row) => [String(row[pkColumn]), context.decodeModified(row[modifiedColumn])]),
+  );
+
+  const insert = knex(table)
+    .insert(rows.map((row) => row.values))
+    .toSQL();
+  const storedModified = `${table}.${modifiedColumn}`;
+  const sets = updateColumns(context, rows).map((column) => ({
+    sql: '?? = IF(?? < VALUES(??), VALUES(??), ??)',
+    bindings: [column, storedModified, modifiedColumn, column, column],
+  }));
+  await knex.raw(`${insert.sql} on duplicate key update ${sets.map((set) => set.sql).join(', ')}`, [
+    ...(insert.bindings as Knex.RawBinding[]),
+    ...sets.flatMap((set) => set.bindings),
+  ]);
+
+  const inserted: string[] = [];
+  const updated: string[] = [];
+  for (const row of rows) {
+    const before = stored.get(row.cdmsPk);
+    if (before === undefined) inserted.push(row.cdmsPk);
+    else if (before.getTime() < row.modified.getTime()) updated.push(row.cdmsPk);
+  }
+  return { inserted, updated };
+}
+
+/** Retries deadlocks (MySQL, PostgreSQL) and busy errors (SQLite), only when the store owns the transaction. */
+async function withRetry<T>(context: UpsertContext, attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (context.store.inTransaction || tries >= MAX_ATTEMPTS || !isRetryable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 5 * 2 ** tries)));
+    }
+  }
+}
+
+function isRetryable(error: unknown): boolean {
+  const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
+  return (
+    code === 'ER_LOCK_DEADLOCK' ||
+    errno === 1213 ||
+    code === '40P01' ||
+    code === '40001' ||
+    code === 'SQLITE_BUSY'
+  );
+}
