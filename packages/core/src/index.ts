@@ -16,9 +16,61 @@ export {
 // #endregion errors
 
 // #region query-and-migrator
+/** Q objects: immutable and/or/not combinations of filter conditions. */
+export { isQ, Q } from './query/q';
+export type { QChild, QConnector } from './query/q';
+/** Filter keys -> validated where tree; ordering keys -> terms. */
+export { buildOrderBy, buildWhere, parseFilterKey } from './query/build-where';
+export { isRelatedKey, relatedKey } from './query/related-key';
+export type { RelatedKey } from './query/related-key';
+export { WhereNodeVisitor } from './query/where-node-visitor';
+export { BASE_FIELD_NAMES, createModelSchema } from './query/model-schema';
+export type { ModelField, ModelSchema, ModelSchemaInput } from './query/model-schema';
+export type {
+  CreateValues,
+  DatePartLookupName,
+  EqualityLookupName,
+  FilterConditions,
+  LookupsFor,
+  LookupValue,
+  ModelFieldName,
+  OrderByField,
+  OrderedLookupName,
+  TextLookupName,
+} from './query/filter-types';
+export { isGuid, normaliseGuid } from './query/guid';
+/** Migrators and field codecs. */
+export { BASE_ATTRIBUTES, Migrator } from './migrator/migrator';
+export type { MigratorSendContext } from './migrator/migrator';
+export { fields } from './migrator/fields';
+export type { FieldOptions, ReferenceFieldOptions } from './migrator/fields';
+export type { FieldCodec, FieldCodecKind, ModelClass as RelatedModelClass } from './migrator/field-codec';
+/** The OData compiler: where tree + ordering + slice -> CDMS list query. */
+export { compileODataOrderBy, compileODataQuery, DEFAULT_ODATA_ORDER } from './odata/compile-odata-query';
+export type { CompiledODataQuery, ODataQueryInput } from './odata/compile-odata-query';
+export { compileODataFilter, ODataFilterCompiler } from './odata/odata-filter-compiler';
+export type { CompiledODataFilter } from './odata/odata-filter-compiler';
+export { ODATA_LOOKUPS, ODATA_UNSUPPORTED_LOOKUPS } from './odata/odata-lookups';
+export type { ODataLiteralResult, ODataLookup, ODataLookupContext } from './odata/odata-lookups';
+export type { ODataCondition } from './odata/odata-condition';
 // #endregion query-and-migrator
 
 // #region sync-and-models
+export { createSync } from './sync/create-sync';
+export type { Sync, SyncOptions } from './sync/create-sync';
+export type { CdmsSyncClient } from './sync/cdms-sync-client';
+export type { SyncContext } from './context/sync-context';
+export { SyncedModel } from './model/synced-model';
+export type { DeleteOptions, SaveOptions } from './model/synced-model';
+export type { ModelClass as SyncedModelClass } from './model/model-class';
+export { foreignKeyLocalField } from './model/model-meta';
+export { Manager } from './manager/manager';
+export { QuerySet } from './manager/query-set';
+export type { QueryInput, ValuesListOptions } from './manager/query-set';
+export { API_SUPPORT, renderApiSupportTable } from './manager/api-support';
+export type { ApiSupportRow } from './manager/api-support';
+export { CDMS_REFRESH_COMMENT, CDMS_REFRESH_USER, DEFAULT_HISTORY_TABLE } from './history/history-entry';
+export type { HistoryEntry, HistoryKind } from './history/history-entry';
 // #endregion sync-and-models
 
 // #region contracts (shared types of the query tree and the local store)

@@ -1,0 +1,78 @@
+import type { SyncContextStorage } from '../context/sync-context';
+import type { LookupNode } from '../query/where-node';
+import type { LocalStore, Row } from '../store/local-store';
+import {
+  CDMS_REFRESH_COMMENT,
+  CDMS_REFRESH_USER,
+  type HistoryEntry,
+  type HistoryKind,
+} from './history-entry';
+
+/**
+ * Appends history entries through the local store, in the caller's transaction (the store joins
+ * the transaction of the current async context), and reads them back newest first.
+ * @internal
+ */
+export class HistoryRecorder {
+  constructor(
+    private readonly store: LocalStore,
+    readonly table: string,
+    private readonly context: SyncContextStorage,
+  ) {}
+
+  /** Record one revision of `row` (a stored row with `id`) of the model stored in `modelTable`. */
+  async record(modelTable: string, row: Row, kind: HistoryKind): Promise<void> {
+    const { user, comment } =
+      kind === 'cdms-refresh'
+        ? { user: CDMS_REFRESH_USER, comment: CDMS_REFRESH_COMMENT }
+        : this.context.current();
+    await this.store.insert(this.table, {
+      model: modelTable,
+      // The history table keeps row ids as text, so any primary key type fits.
+      rowId: String(row.id),
+      cdmsPk: row.cdmsPk ?? null,
+      kind,
+      data: snapshot(row),
+      user: user ?? null,
+      comment: comment ?? null,
+      createdAt: new Date(),
+    });
+  }
+
+  /** Every entry of one row (or of the whole model when `rowId` is omitted), newest first. */
+  async list(modelTable: string, rowId?: number): Promise<HistoryEntry[]> {
+    const children: LookupNode[] = [{ kind: 'lookup', field: 'model', lookup: 'exact', value: modelTable }];
+    if (rowId !== undefined)
+      children.push({ kind: 'lookup', field: 'rowId', lookup: 'exact', value: String(rowId) });
+    const rows = await this.store.find(this.table, {
+      where: { kind: 'and', children },
+      orderBy: [
+        { field: 'createdAt', direction: 'desc' },
+        { field: 'id', direction: 'desc' },
+      ],
+    });
+    return rows.map(toEntry);
+  }
+}
+
+/** A JSON-safe copy of a row: dates become ISO strings, bigints strings. */
+export function snapshot(row: Row): Record<string, unknown> {
+  return JSON.parse(
+    JSON.stringify(row, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
+  ) as Record<string, unknown>;
+}
+
+function toEntry(row: Row): HistoryEntry {
+  const data = typeof row.data === 'string' ? (JSON.parse(row.data) as Record<string, unknown>) : row.data;
+  return {
+    id: Number(row.id),
+    model: String(row.model),
+    rowId: Number(row.rowId),
+    cdmsPk: (row.cdmsPk as string | null) ?? null,
+    kind: row.kind as HistoryKind,
+    data: (data ?? {}) as Record<string, unknown>,
+    user: (row.user as string | null) ?? null,
+    comment: (row.comment as string | null) ?? null,
+    createdAt: row.createdAt instanceof Date ? row.createdAt : new Date(String(row.createdAt)),
+  };
+}

@@ -1,0 +1,128 @@
+import type { ModelMeta } from '../model/model-meta';
+import type { SyncedModel } from '../model/synced-model';
+import type { CreateValues, FilterConditions, ModelFieldName, OrderByField } from '../query/filter-types';
+import { EMPTY_QUERY_STATE } from '../sync/query-state';
+import type { SyncEngine } from '../sync/sync-engine';
+import { type QueryInput, QuerySet, type ValuesListOptions } from './query-set';
+
+/**
+ * A model's entry point, `Organisation.objects`: every QuerySet method, starting from all rows.
+ * A Manager is not itself awaitable; `Organisation.objects.all()` is.
+ *
+ * @example
+ * ```ts
+ * await Organisation.objects.create({ name: 'Acme' });
+ * await Organisation.objects.filter({ name__icontains: 'acm' }).orderBy('-modified');
+ * await Organisation.objects.skipCdms().count(); // local only
+ * ```
+ */
+export class Manager<T extends SyncedModel> {
+  /** @internal */
+  constructor(
+    /** @internal */ readonly engine: SyncEngine,
+    /** @internal */ readonly meta: ModelMeta<T>,
+  ) {}
+
+  /** A QuerySet of every row. */
+  all(): QuerySet<T> {
+    return new QuerySet(this.engine, this.meta, EMPTY_QUERY_STATE);
+  }
+
+  /** See {@link QuerySet.filter}. */
+  filter(conditions: QueryInput<T>): QuerySet<T> {
+    return this.all().filter(conditions);
+  }
+
+  /** See {@link QuerySet.exclude}. */
+  exclude(conditions: QueryInput<T>): QuerySet<T> {
+    return this.all().exclude(conditions);
+  }
+
+  /** See {@link QuerySet.orderBy}. */
+  orderBy(...fields: OrderByField<T>[]): QuerySet<T> {
+    return this.all().orderBy(...fields);
+  }
+
+  /** See {@link QuerySet.none}. */
+  none(): QuerySet<T> {
+    return this.all().none();
+  }
+
+  /** See {@link QuerySet.slice}. */
+  slice(start: number, end?: number): QuerySet<T> {
+    return this.all().slice(start, end);
+  }
+
+  /** The same API on the local store only: no CDMS request. */
+  skipCdms(): QuerySet<T> {
+    return this.all().skipCdms();
+  }
+
+  /** See {@link QuerySet.get}. */
+  get(conditions?: QueryInput<T>): Promise<T> {
+    return this.all().get(conditions);
+  }
+
+  /** See {@link QuerySet.first}. */
+  first(): Promise<T | null> {
+    return this.all().first();
+  }
+
+  /** See {@link QuerySet.last}. */
+  last(): Promise<T | null> {
+    return this.all().last();
+  }
+
+  /** See {@link QuerySet.exists}. */
+  exists(): Promise<boolean> {
+    return this.all().exists();
+  }
+
+  /** See {@link QuerySet.count}. */
+  count(): Promise<number> {
+    return this.all().count();
+  }
+
+  /** See {@link QuerySet.create}. */
+  create(values: CreateValues<T>): Promise<T> {
+    return this.all().create(values);
+  }
+
+  /** See {@link QuerySet.bulkCreate}. */
+  bulkCreate(objects: readonly CreateValues<T>[]): Promise<T[]> {
+    return this.all().bulkCreate(objects);
+  }
+
+  /** See {@link QuerySet.getOrCreate}. */
+  getOrCreate(conditions: FilterConditions<T>, defaults?: CreateValues<T>): Promise<[T, boolean]> {
+    return this.all().getOrCreate(conditions, defaults);
+  }
+
+  /** See {@link QuerySet.updateOrCreate}. */
+  updateOrCreate(conditions: FilterConditions<T>, defaults?: CreateValues<T>): Promise<[T, boolean]> {
+    return this.all().updateOrCreate(conditions, defaults);
+  }
+
+  /** See {@link QuerySet.update}: every row. */
+  update(values: CreateValues<T>): Promise<number> {
+    return this.all().update(values);
+  }
+
+  /** See {@link QuerySet.delete}: every row. */
+  delete(): Promise<number> {
+    return this.all().delete();
+  }
+
+  /** See {@link QuerySet.values}. */
+  values<K extends ModelFieldName<T>>(...fields: K[]): Promise<Pick<T, K>[]> {
+    return this.all().values(...fields);
+  }
+
+  /** See {@link QuerySet.valuesList}. */
+  valuesList<K extends ModelFieldName<T>>(field: K, options: ValuesListOptions): Promise<T[K][]>;
+  valuesList<K extends ModelFieldName<T>>(...fields: K[]): Promise<T[K][][]>;
+  valuesList(...args: unknown[]): Promise<unknown[]> {
+    const all = this.all();
+    return (all.valuesList as (...values: unknown[]) => Promise<unknown[]>).apply(all, args);
+  }
+}

@@ -1,0 +1,362 @@
+import { DoesNotExistError, FieldError, NotSupportedError } from '../errors/errors';
+import type { ModelMeta } from '../model/model-meta';
+import type { SyncedModel } from '../model/synced-model';
+import type { CreateValues, FilterConditions, ModelFieldName, OrderByField } from '../query/filter-types';
+import { isQ, type Q } from '../query/q';
+import { LOOKUP_SEP } from '../query/where-node';
+import type { QueryState } from '../sync/query-state';
+import type { SyncEngine } from '../sync/sync-engine';
+
+/** A `filter()` / `exclude()` / `get()` argument: a conditions object or a `Q`. */
+export type QueryInput<T> = FilterConditions<T> | Q<T>;
+
+/** Options of `valuesList(field, { flat: true })`. */
+export interface ValuesListOptions {
+  /** Return the single field's values instead of one-element tuples. */
+  flat: true;
+}
+
+/**
+ * A lazy, immutable query over one synced model: every chained call returns a new QuerySet, and
+ * nothing runs until it is awaited, iterated, or a terminal method (`get`, `count` …) is called.
+ *
+ * In CDMS mode a read first brings the matching CDMS rows into the local store (one list request,
+ * following `__next` up to the slice or `syncPageLimit`), then answers from the local store. With
+ * `skipCdms()` it only reads and writes the local store. See docs/api-support.md for the requests
+ * each call makes.
+ *
+ * @example
+ * ```ts
+ * const found = await Organisation.objects.filter({ name__icontains: 'acm' }).orderBy('-modified').slice(0, 10);
+ * // GET AccountSet?$filter=substringof('acm',Name)&$orderby=ModifiedOn desc&$top=10&$select=…
+ * // SELECT … WHERE name ILIKE '%acm%' ORDER BY modified DESC, id LIMIT 10
+ * ```
+ */
+export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncIterable<T> {
+  /** @internal */
+  constructor(
+    /** @internal */ readonly engine: SyncEngine,
+    /** @internal */ readonly meta: ModelMeta<T>,
+    /** @internal */ readonly state: QueryState,
+  ) {}
+
+  #clone(changes: Partial<QueryState>): QuerySet<T> {
+    return new QuerySet(this.engine, this.meta, Object.freeze({ ...this.state, ...changes }));
+  }
+
+  /**
+   * Rows matching all conditions (and every earlier filter).
+   * @example
+   * ```ts
+   * Organisation.objects.filter({ name: "O'Neil" }); // $filter=Name eq 'O''Neil'
+   * Contact.objects.filter({ organisation: acme }); // $filter=ParentCustomerId/Id eq guid'…'
+   * ```
+   */
+  filter(conditions: QueryInput<T>): QuerySet<T> {
+    return filterOrExclude(this, false, conditions);
+  }
+
+  /**
+   * Rows NOT matching the conditions.
+   * @example
+   * ```ts
+   * Organisation.objects.exclude({ ukOrganisation: true }); // $filter=not (optevia_ukorganisation eq true)
+   * ```
+   */
+  exclude(conditions: QueryInput<T>): QuerySet<T> {
+    return filterOrExclude(this, true, conditions);
+  }
+
+  /**
+   * Order by fields; `-field` descends. Default: `modified` ascending (CDMS's `ModifiedOn asc`), then `id`.
+   * @example
+   * ```ts
+   * Organisation.objects.orderBy('name', '-modified'); // $orderby=Name asc,ModifiedOn desc
+   * ```
+   */
+  orderBy(...fields: OrderByField<T>[]): QuerySet<T> {
+    return this.#clone({ orderBy: Object.freeze([...fields] as string[]) });
+  }
+
+  /** A copy of this query. */
+  all(): QuerySet<T> {
+    return this.#clone({});
+  }
+
+  /** A query matching nothing; it never makes a request. */
+  none(): QuerySet<T> {
+    return this.#clone({ none: true });
+  }
+
+  /** The same query on the local store only: no CDMS request. */
+  skipCdms(): QuerySet<T> {
+    return this.#clone({ skipCdms: true });
+  }
+
+  /**
+   * Rows `start` (inclusive) to `end` (exclusive), like `Array.prototype.slice` without negative
+   * indexes. `$skip`/`$top` in CDMS, `OFFSET`/`LIMIT` locally.
+   * @example
+   * ```ts
+   * Organisation.objects.orderBy('name').slice(10, 20); // $orderby=Name asc&$top=10&$skip=10
+   * ```
+   */
+  slice(start: number, end?: number): QuerySet<T> {
+    if (!Number.isInteger(start) || start < 0 || (end !== undefined && (!Number.isInteger(end) || end < 0))) {
+      throw new NotSupportedError('slice() takes whole numbers >= 0 (negative indexes are not supported)');
+    }
+    const offset = this.state.offset + start;
+    let limit = end === undefined ? undefined : Math.max(0, end - start);
+    if (this.state.limit !== undefined) {
+      const remaining = Math.max(0, this.state.limit - start);
+      limit = limit === undefined ? remaining : Math.min(limit, remaining);
+    }
+    return this.#clone({ offset, limit });
+  }
+
+  /**
+   * The one row matching the conditions. The local store decides `DoesNotExistError` /
+   * `MultipleObjectsReturnedError` without a CDMS request; then one GET refreshes the row when CDMS
+   * is newer (`ObjectsNotInSyncError` when the local row is newer). `get({ cdmsPk })` imports a row
+   * that is only in CDMS.
+   * @example
+   * ```ts
+   * await Organisation.objects.get({ id: 7 }); // GET AccountSet(guid'…')?$select=AccountId,CreatedOn,ModifiedOn,Name
+   * ```
+   */
+  async get(conditions?: QueryInput<T>): Promise<T> {
+    const query = conditions === undefined ? this : this.filter(conditions);
+    return this.engine.get(this.meta, query.state);
+  }
+
+  /** The first row in the ordering (default `modified`, then `id`), or `null`. Syncs one row (`$top=1`). */
+  async first(): Promise<T | null> {
+    const [row] = await this.slice(0, 1).#fetch();
+    return row ?? null;
+  }
+
+  /** The last row in the ordering, or `null`: the ordering reversed, then one row (`$top=1`). */
+  async last(): Promise<T | null> {
+    const ordering = this.state.orderBy.length > 0 ? this.state.orderBy : ['modified'];
+    const reversed = ordering.map((field) => (field.startsWith('-') ? field.slice(1) : `-${field}`));
+    const [row] = await this.#clone({ orderBy: Object.freeze(reversed) })
+      .slice(0, 1)
+      .#fetch();
+    return row ?? null;
+  }
+
+  /** True when at least one row matches. Syncs at most one row (`$top=1`). */
+  async exists(): Promise<boolean> {
+    if (this.state.none) return false;
+    const prepared = await this.engine.prepare(this.meta, this.state, {
+      offset: this.state.offset,
+      limit: 1,
+    });
+    if (prepared.matchesNothing) return false;
+    await this.engine.syncMatching(this.meta, prepared);
+    const rows = await this.engine.findLocal(this.meta, prepared, { offset: this.state.offset, limit: 1 }, [
+      'id',
+    ]);
+    return rows.length > 0;
+  }
+
+  /**
+   * The number of matching rows. CDMS has no server-side count, so the matching rows are synced
+   * first (up to `syncPageLimit`), then counted locally.
+   */
+  async count(): Promise<number> {
+    if (this.state.none) return 0;
+    const prepared = await this.engine.prepare(this.meta, this.state);
+    if (prepared.matchesNothing) return 0;
+    await this.engine.syncMatching(this.meta, prepared);
+    if (this.state.offset === 0 && this.state.limit === undefined) {
+      return this.engine.store.count(this.meta.table, prepared.storeWhere);
+    }
+    const rows = await this.engine.findLocal(
+      this.meta,
+      prepared,
+      { offset: this.state.offset, limit: this.state.limit },
+      ['id'],
+    );
+    return rows.length;
+  }
+
+  /**
+   * Create one row: local INSERT + POST (1 request) in one transaction, history `local`.
+   * @example
+   * ```ts
+   * await Organisation.objects.create({ name: 'Acme' }); // POST AccountSet {"Name":"Acme","AccountId":"<new guid>"}
+   * ```
+   */
+  async create(values: CreateValues<T>): Promise<T> {
+    return this.engine.create(this.meta, values as Record<string, unknown>, this.state.skipCdms);
+  }
+
+  /** Create many rows in one transaction: one POST per row. */
+  async bulkCreate(objects: readonly CreateValues<T>[]): Promise<T[]> {
+    return this.engine.bulkCreate(
+      this.meta,
+      objects as readonly Record<string, unknown>[],
+      this.state.skipCdms,
+    );
+  }
+
+  /**
+   * `get(conditions)`, or create it from the exact-match conditions plus `defaults`; in one
+   * transaction. Resolves `[object, created]`.
+   */
+  async getOrCreate(
+    conditions: FilterConditions<T>,
+    defaults: CreateValues<T> = {} as CreateValues<T>,
+  ): Promise<[T, boolean]> {
+    return this.engine.transaction(async () => {
+      try {
+        return [await this.get(conditions), false];
+      } catch (error) {
+        if (!(error instanceof DoesNotExistError)) throw error;
+        return [await this.create({ ...exactValues(conditions), ...defaults } as CreateValues<T>), true];
+      }
+    });
+  }
+
+  /**
+   * `get(conditions)` and save it with `defaults` applied (MERGE + GET), or create it; in one
+   * transaction. Resolves `[object, created]`.
+   */
+  async updateOrCreate(
+    conditions: FilterConditions<T>,
+    defaults: CreateValues<T> = {} as CreateValues<T>,
+  ): Promise<[T, boolean]> {
+    return this.engine.transaction(async () => {
+      let existing: T;
+      try {
+        existing = await this.get(conditions);
+      } catch (error) {
+        if (!(error instanceof DoesNotExistError)) throw error;
+        return [await this.create({ ...exactValues(conditions), ...defaults } as CreateValues<T>), true];
+      }
+      Object.assign(existing, defaults);
+      await existing.save({ skipCdms: this.state.skipCdms });
+      return [existing, false];
+    });
+  }
+
+  /**
+   * Update every matching row through CDMS (MERGE + GET per row) in one transaction; resolves the
+   * number of rows.
+   * @example
+   * ```ts
+   * await Organisation.objects.filter({ name__startswith: 'Acme' }).update({ ukOrganisation: true });
+   * ```
+   */
+  async update(values: CreateValues<T>): Promise<number> {
+    return this.engine.updateMatching(this.meta, this.state, values as Record<string, unknown>);
+  }
+
+  /** Delete every matching row through CDMS (one DELETE per row) in one transaction; resolves the number of rows. */
+  async delete(): Promise<number> {
+    return this.engine.deleteMatching(this.meta, this.state);
+  }
+
+  /**
+   * The matching rows as plain objects of the given fields (all fields when none are given).
+   * @example
+   * ```ts
+   * await Organisation.objects.values('id', 'name'); // [{ id: 1, name: 'Acme' }]
+   * ```
+   */
+  async values<K extends ModelFieldName<T>>(...fields: K[]): Promise<Pick<T, K>[]> {
+    const rows = await this.#rows(fields.length > 0 ? fields : undefined);
+    return rows as Pick<T, K>[];
+  }
+
+  /**
+   * The matching rows as tuples of the given fields, or with `{ flat: true }` the values of one field.
+   * @example
+   * ```ts
+   * await Organisation.objects.valuesList('name', { flat: true }); // ['Acme', 'Bravo']
+   * await Organisation.objects.valuesList('id', 'name'); // [[1, 'Acme'], [2, 'Bravo']]
+   * ```
+   */
+  valuesList<K extends ModelFieldName<T>>(field: K, options: ValuesListOptions): Promise<T[K][]>;
+  valuesList<K extends ModelFieldName<T>>(...fields: K[]): Promise<T[K][][]>;
+  async valuesList(...args: unknown[]): Promise<unknown[]> {
+    const last = args[args.length - 1];
+    const flat = typeof last === 'object' && last !== null && (last as ValuesListOptions).flat === true;
+    const fields = (flat ? args.slice(0, -1) : args) as string[];
+    if (flat && fields.length !== 1)
+      throw new NotSupportedError('valuesList(…, { flat: true }) takes exactly one field');
+    const rows = await this.#rows(fields.length > 0 ? fields : undefined);
+    if (flat) return rows.map((row) => row[fields[0] as string]);
+    return rows.map((row) => (fields.length > 0 ? fields : Object.keys(row)).map((field) => row[field]));
+  }
+
+  /** Await the query: the matching objects. */
+  // biome-ignore lint/suspicious/noThenProperty: a QuerySet is awaitable by design, like Kysely's builders
+  then<R1 = T[], R2 = never>(
+    onFulfilled?: ((value: T[]) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.#fetch().then(onFulfilled, onRejected);
+  }
+
+  /** Iterate the matching objects (`for await (const organisation of Organisation.objects.all())`). */
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for (const object of await this.#fetch()) yield object;
+  }
+
+  async #rows(fields: readonly string[] | undefined): Promise<Record<string, unknown>[]> {
+    if (this.state.none) return [];
+    const prepared = await this.engine.prepare(this.meta, this.state);
+    if (prepared.matchesNothing) return [];
+    if (fields) {
+      for (const field of fields) {
+        if (!prepared.resolved.localFields.has(field)) {
+          throw new FieldError(`${this.meta.Model.name} has no field ${field}`);
+        }
+      }
+    }
+    await this.engine.syncMatching(this.meta, prepared);
+    return this.engine.findLocal(
+      this.meta,
+      prepared,
+      { offset: this.state.offset, limit: this.state.limit },
+      fields,
+    );
+  }
+
+  async #fetch(): Promise<T[]> {
+    const rows = await this.#rows(undefined);
+    return rows.map((row) => this.meta.instantiate(row));
+  }
+}
+
+/**
+ * The one path of `filter()` and `exclude()`. A function rather than a private method: a method
+ * taking `QueryInput<T>` would make `Manager<Organisation>` unassignable to `Manager<SyncedModel>`,
+ * which `declare static objects: Manager<Organisation>` needs.
+ */
+function filterOrExclude<T extends SyncedModel>(
+  query: QuerySet<T>,
+  negate: boolean,
+  input: QueryInput<T>,
+): QuerySet<T> {
+  if (query.state.offset > 0 || query.state.limit !== undefined) {
+    throw new NotSupportedError('Cannot filter a query once a slice has been taken');
+  }
+  if (!isQ(input) && (typeof input !== 'object' || input === null)) {
+    throw new NotSupportedError('filter()/exclude() take a conditions object or a Q');
+  }
+  const filters = Object.freeze([...query.state.filters, { negate, input }]);
+  return new QuerySet(query.engine, query.meta, Object.freeze({ ...query.state, filters }));
+}
+
+/** The exact-match keys of a conditions object (`{ name: 'Acme', age__gt: 3 }` -> `{ name: 'Acme' }`). */
+function exactValues(conditions: object): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(conditions)) {
+    if (key.endsWith(`${LOOKUP_SEP}exact`)) values[key.slice(0, -`${LOOKUP_SEP}exact`.length)] = value;
+    else if (!key.includes(LOOKUP_SEP)) values[key] = value;
+  }
+  return values;
+}

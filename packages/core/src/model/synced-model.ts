@@ -1,0 +1,157 @@
+import type { Manager } from '../manager/manager';
+import type { QuerySet } from '../manager/query-set';
+import type { Migrator } from '../migrator/migrator';
+import { bindingOf } from './model-binding';
+import type { ModelClass } from './model-class';
+
+/** Options of `save()`. */
+export interface SaveOptions {
+  /** Write the local store only: no CDMS request (history is still recorded). @default false */
+  skipCdms?: boolean;
+  /**
+   * Before the MERGE, GET the record's `ModifiedOn` and fail with `ConflictError` when CDMS changed
+   * since this object was read (one extra request). @default false
+   */
+  detectConflicts?: boolean;
+}
+
+/** Options of `delete()`. */
+export interface DeleteOptions {
+  /** Delete the local row only: no CDMS request (history is still recorded). @default false */
+  skipCdms?: boolean;
+}
+
+/**
+ * The base class of every synced model. Subclasses set `static table` and `static migrator`, and
+ * declare their fields with `declare` (a plain class field would be reset to `undefined` after
+ * the constructor ran). Add one line, `declare static objects: Manager<Organisation>`, to type
+ * `Organisation.objects` precisely; `Organisation.manager()` is typed without it.
+ *
+ * Foreign keys: a mapped `fields.foreignKey('ParentCustomerId', () => Organisation)` field named
+ * `organisation` is stored in the column `organisation_id` and read as `organisationId` (the
+ * related row's local id); `await contact.related('organisation')` loads the related object.
+ *
+ * @example
+ * ```ts
+ * class Organisation extends SyncedModel {
+ *   static table = 'organisation';
+ *   static migrator = new OrganisationMigrator();
+ *   declare static objects: Manager<Organisation>;
+ *   declare name: string;
+ * }
+ * sync.register(Organisation);
+ * const acme = await Organisation.objects.create({ name: 'Acme' }); // POST AccountSet
+ * ```
+ */
+export class SyncedModel {
+  /** The local primary key (absent until the row is inserted). */
+  declare id: number;
+  /** The CDMS GUID (`AccountId` …); `null` for a row only ever written with `skipCdms`. */
+  declare cdmsPk: string | null;
+  /** CDMS `CreatedOn`, mirrored. */
+  declare created: Date | null;
+  /** CDMS `ModifiedOn`, mirrored: local and CDMS are in sync when they are equal. */
+  declare modified: Date | null;
+
+  /** The local table; every subclass sets it. */
+  declare static table: string;
+  /** The CDMS mapping; every subclass sets it. */
+  declare static migrator: Migrator;
+  /**
+   * The model's manager, `Organisation.objects` (available once registered). TypeScript cannot
+   * type a static property by its subclass, so it is untyped (any field compiles) unless the
+   * subclass adds one line: `declare static objects: Manager<Organisation>`. `Organisation.manager()`
+   * is typed without it.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: any subclass may narrow it with `declare static objects: Manager<Sub>`
+  declare static objects: Manager<any>;
+
+  static {
+    Object.defineProperty(SyncedModel, 'objects', {
+      configurable: true,
+      enumerable: false,
+      get(this: ModelClass) {
+        return bindingOf(this).manager;
+      },
+    });
+  }
+
+  /**
+   * The manager of this model, typed without any extra declaration.
+   *
+   * @example
+   * ```ts
+   * const uk = await Organisation.manager().filter({ ukOrganisation: true }); // Organisation[]
+   * ```
+   */
+  static manager<M extends abstract new (...args: never[]) => SyncedModel>(
+    this: M,
+  ): Manager<InstanceType<M>> {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass the manager belongs to
+    return bindingOf(this as unknown as ModelClass<InstanceType<M>>).manager;
+  }
+
+  /** Build an unsaved object; `save()` creates it. Fields must be declared with `declare`. */
+  constructor(values?: Record<string, unknown>) {
+    if (values) Object.assign(this, values);
+  }
+
+  /**
+   * Create (no `id` yet) or update this object, CDMS first, in one local transaction.
+   * New: POST `…Set` with a client-generated id (2 steps: local INSERT, POST). Existing: MERGE of the
+   * mapped fields + one GET of `ModifiedOn` (2 requests), then the local UPDATE and a history entry.
+   */
+  async save(options: SaveOptions = {}): Promise<this> {
+    const { engine, meta } = bindingOf(this.constructor as ModelClass<this>);
+    await engine.saveInstance(meta, this, options);
+    return this;
+  }
+
+  /** Delete CDMS first (DELETE `…Set(guid'…')`), then the local row, in one transaction; records history `delete`. */
+  async delete(options: DeleteOptions = {}): Promise<void> {
+    const { engine, meta } = bindingOf(this.constructor as ModelClass<this>);
+    await engine.deleteInstance(meta, this, options);
+  }
+
+  /** Reload every field from the local store (no CDMS request). */
+  async refreshFromDb(): Promise<this> {
+    const { engine, meta } = bindingOf(this.constructor as ModelClass<this>);
+    await engine.reloadInstance(meta, this);
+    return this;
+  }
+
+  /**
+   * The object a foreign key points at, from the local store (no CDMS request), or `null`.
+   *
+   * @example
+   * ```ts
+   * const organisation = await contact.related<Organisation>('organisation');
+   * ```
+   */
+  async related<R extends SyncedModel = SyncedModel>(field: string): Promise<R | null> {
+    const { engine, meta } = bindingOf(this.constructor as ModelClass<this>);
+    return (await engine.loadRelated(meta, this, field)) as R | null;
+  }
+
+  /**
+   * The objects of `Model` whose foreign key `field` points at this object: a reverse manager.
+   *
+   * @example
+   * ```ts
+   * const contacts = await acme.relatedSet(Contact, 'organisation'); // Contact[]
+   * // $filter=ParentCustomerId/Id eq guid'…'
+   * ```
+   */
+  relatedSet<R extends SyncedModel>(Model: ModelClass<R>, field: string): QuerySet<R> {
+    return bindingOf(Model).manager.filter({ [field]: this } as never);
+  }
+
+  /** The field values as a plain object (dates stay `Date`; JSON.stringify turns them into ISO text). */
+  toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(this)) {
+      if (typeof value !== 'function') json[key] = value;
+    }
+    return json;
+  }
+}

@@ -1,0 +1,33 @@
+/** One `filter()` (negate false) or `exclude()` (negate true) call, kept as given until the query runs. */
+export interface FilterStep {
+  readonly negate: boolean;
+  /** Filter conditions (`{ name__icontains: 'acm' }`) or a `Q`. */
+  readonly input: unknown;
+}
+
+/**
+ * The immutable state of a QuerySet. Filters stay unvalidated until the query runs, because the
+ * model's schema comes from the table description (an async, cached call).
+ * @internal
+ */
+export interface QueryState {
+  readonly filters: readonly FilterStep[];
+  /** `orderBy('name', '-modified')` keys as given. */
+  readonly orderBy: readonly string[];
+  readonly offset: number;
+  readonly limit: number | undefined;
+  /** `none()`: matches nothing, without any request. */
+  readonly none: boolean;
+  /** `skipCdms()`: local store only. */
+  readonly skipCdms: boolean;
+}
+
+/** The state of `Model.objects`. @internal */
+export const EMPTY_QUERY_STATE: QueryState = Object.freeze({
+  filters: Object.freeze([]) as readonly FilterStep[],
+  orderBy: Object.freeze([]) as readonly string[],
+  offset: 0,
+  limit: undefined,
+  none: false,
+  skipCdms: false,
+});

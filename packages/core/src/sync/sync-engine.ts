@@ -1,0 +1,717 @@
+import { randomUUID } from 'node:crypto';
+import type { CdmsEntity, CdmsLogger } from '@cdms-sync/cdms-client';
+import type { SyncContextStorage } from '../context/sync-context';
+import {
+  ConflictError,
+  DoesNotExistError,
+  FieldError,
+  MultipleObjectsReturnedError,
+  ObjectsNotInSyncError,
+} from '../errors/errors';
+import type { HistoryRecorder } from '../history/history-recorder';
+import { bindingOf } from '../model/model-binding';
+import type { ModelClass } from '../model/model-class';
+import type { ModelMeta, ResolvedModel } from '../model/model-meta';
+import type { DeleteOptions, SaveOptions, SyncedModel } from '../model/synced-model';
+import { compileODataQuery } from '../odata/compile-odata-query';
+import { compare, orAll, property, value } from '../odata/odata-tree';
+import { buildOrderBy, buildWhere } from '../query/build-where';
+import { normaliseGuid } from '../query/guid';
+import type { OrderByTerm, WhereNode } from '../query/where-node';
+import type { LocalStore, Row, SyncedRow } from '../store/local-store';
+import type { CdmsSyncClient } from './cdms-sync-client';
+import type { QueryState } from './query-state';
+import { cdmsPkEquality, toStoreOrderBy, toStoreWhere, whereEquals, whereIn } from './store-where';
+
+/** The base fields every synced table has; never sent to CDMS as mapped values. */
+const BASE_FIELDS: ReadonlySet<string> = new Set(['id', 'cdmsPk', 'created', 'modified']);
+
+/** GUIDs per list request when importing related records (keeps the URL well under 2,048 characters). */
+const RELATED_IMPORT_CHUNK = 15;
+
+/** How deep foreign keys of imported related records are followed. */
+const MAX_RELATED_DEPTH = 3;
+
+/** A query ready to run: validated, with the local where tree and (in CDMS mode) the compiled OData query. */
+export interface PreparedQuery {
+  readonly resolved: ResolvedModel;
+  /** The where tree as built (foreign keys hold related keys). */
+  readonly where: WhereNode;
+  /** The where tree for the local store (foreign keys compare local ids). */
+  readonly storeWhere: WhereNode;
+  /** The user's ordering. */
+  readonly orderBy: readonly OrderByTerm[];
+  /** The local ordering: the user's (or `modified`, as CDMS's default `ModifiedOn asc`), then `id`. */
+  readonly storeOrderBy: readonly OrderByTerm[];
+  /** The CDMS list query, absent with `skipCdms`, `none()`, or when the filter matches nothing. */
+  readonly cdms:
+    | { readonly query: Parameters<CdmsSyncClient['pages']>[1]; readonly exact: boolean }
+    | undefined;
+  readonly matchesNothing: boolean;
+}
+
+/** Options of the engine, from `createSync`. @internal */
+export interface SyncEngineOptions {
+  readonly store: LocalStore;
+  readonly cdms: CdmsSyncClient;
+  readonly context: SyncContextStorage;
+  readonly history: HistoryRecorder;
+  readonly logger: CdmsLogger | undefined;
+  readonly syncPageLimit: number;
+}
+
+/**
+ * The sync engine: read-through (`get`, lists), write-through (`create`, `save`, `delete`) and
+ * the local-only paths of `skipCdms`. One per Sync.
+ * @internal
+ */
+export class SyncEngine {
+  readonly store: LocalStore;
+  readonly context: SyncContextStorage;
+  readonly history: HistoryRecorder;
+  readonly syncPageLimit: number;
+  readonly #defaultCdms: CdmsSyncClient;
+  readonly #logger: CdmsLogger | undefined;
+
+  constructor(options: SyncEngineOptions) {
+    this.store = options.store;
+    this.context = options.context;
+    this.history = options.history;
+    this.syncPageLimit = options.syncPageLimit;
+    this.#defaultCdms = options.cdms;
+    this.#logger = options.logger;
+  }
+
+  /** The CDMS client of the current `runAs` context, or the Sync's own. */
+  get cdms(): CdmsSyncClient {
+    return this.context.current().cdms ?? this.#defaultCdms;
+  }
+
+  // ---------------------------------------------------------------- preparing queries
+
+  /**
+   * Validate a query state and compile its OData query. Runs before any request or write, so an
+   * unsupported filter fails with `NotSupportedError` and nothing sent.
+   */
+  async prepare(
+    meta: ModelMeta,
+    state: QueryState,
+    slice?: { offset: number; limit: number | undefined },
+  ): Promise<PreparedQuery> {
+    const resolved = await meta.resolve();
+    const children: WhereNode[] = state.filters.map((step) => {
+      const node = buildWhere(step.input as never, resolved.schema);
+      return step.negate ? { kind: 'not', child: node } : node;
+    });
+    const where: WhereNode = children.length === 1 && children[0] ? children[0] : { kind: 'and', children };
+    const orderBy = state.orderBy.length > 0 ? buildOrderBy(state.orderBy as never, resolved.schema) : [];
+    const storeOrderBy = withTiebreak(
+      toStoreOrderBy(orderBy.length > 0 ? orderBy : [{ field: 'modified', direction: 'asc' }], resolved),
+    );
+    const storeWhere = toStoreWhere(where, resolved);
+    const offset = slice?.offset ?? state.offset;
+    const limit = slice ? slice.limit : state.limit;
+    if (state.none || limit === 0) {
+      return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: true };
+    }
+    if (state.skipCdms) {
+      return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: false };
+    }
+    const compiled = compileODataQuery({ where, orderBy, offset, limit }, resolved.schema);
+    if (compiled.matchesNothing) {
+      return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: true };
+    }
+    const query = { ...compiled.query, select: compiled.query.select ?? meta.migrator.selectAttributes() };
+    return {
+      resolved,
+      where,
+      storeWhere,
+      orderBy,
+      storeOrderBy,
+      cdms: { query, exact: compiled.exact },
+      matchesNothing: false,
+    };
+  }
+
+  // ---------------------------------------------------------------- read-through
+
+  /**
+   * Bring the CDMS rows matching a prepared query into the local store: one list request, then the
+   * `__next` pages up to the slice's `$top` or `syncPageLimit` rows, one `upsertIfNewer` per page.
+   */
+  async syncMatching(meta: ModelMeta, prepared: PreparedQuery): Promise<void> {
+    if (!prepared.cdms) return;
+    const cap = prepared.cdms.query?.top ?? this.syncPageLimit;
+    let seen = 0;
+    for await (const page of this.cdms.pages(meta.migrator.service, prepared.cdms.query)) {
+      const entities = page.results.slice(0, Math.max(0, cap - seen));
+      seen += page.results.length;
+      await this.importEntities(meta, entities, 0);
+      if (seen >= cap) {
+        if (page.next && cap === this.syncPageLimit) {
+          this.#logger?.warn('CDMS sync stopped at syncPageLimit; later rows were not refreshed', {
+            model: meta.Model.name,
+            syncPageLimit: this.syncPageLimit,
+          });
+        }
+        break;
+      }
+    }
+  }
+
+  /** Rows of a prepared query from the local store (after `syncMatching`). */
+  async findLocal(
+    meta: ModelMeta,
+    prepared: PreparedQuery,
+    slice: { offset: number; limit: number | undefined },
+    fields?: readonly string[],
+  ): Promise<Row[]> {
+    if (prepared.matchesNothing) return [];
+    return this.store.find(meta.table, {
+      where: prepared.storeWhere,
+      orderBy: prepared.storeOrderBy,
+      ...(slice.offset > 0 ? { offset: slice.offset } : {}),
+      ...(slice.limit !== undefined ? { limit: slice.limit } : {}),
+      ...(fields ? { fields } : {}),
+    });
+  }
+
+  /**
+   * `get(…)`: the local store decides DoesNotExist / MultipleObjectsReturned; then one GET
+   * (`$select` of the mapped attributes) and a refresh when CDMS is newer.
+   *
+   * Decisions: a CDMS 404 for an existing local row raises `DoesNotExistError` (cause: the
+   * `CdmsNotFoundError`) and leaves the local row untouched; a local row without `cdmsPk` (written
+   * only with `skipCdms`) is returned without a request.
+   */
+  async get<T extends SyncedModel>(meta: ModelMeta<T>, state: QueryState): Promise<T> {
+    const prepared = await this.prepare(meta, state);
+    const label = `${meta.Model.name} matching the query`;
+    if (prepared.matchesNothing && !state.none) {
+      throw new DoesNotExistError(`${label} does not exist`);
+    }
+    const rows = state.none
+      ? []
+      : await this.findLocal(meta, prepared, {
+          offset: state.offset,
+          limit: state.limit === undefined ? 2 : Math.min(state.limit, 2),
+        });
+    if (rows.length > 1) {
+      const count = await this.store.count(meta.table, prepared.storeWhere);
+      throw new MultipleObjectsReturnedError(
+        `get() returned more than one ${meta.Model.name}: it returned ${count}`,
+      );
+    }
+    const [row] = rows;
+    if (!row) {
+      const cdmsPk = state.none ? undefined : cdmsPkEquality(prepared.where);
+      if (cdmsPk !== undefined && !state.skipCdms) return this.#importOne(meta, cdmsPk);
+      throw new DoesNotExistError(`${label} does not exist`);
+    }
+    if (state.skipCdms || typeof row.cdmsPk !== 'string') return meta.instantiate(row);
+    return meta.instantiate(await this.#refreshOne(meta, row));
+  }
+
+  /** Compare one local row with its CDMS record and refresh it when CDMS is newer. */
+  async #refreshOne(meta: ModelMeta, row: Row): Promise<Row> {
+    const cdmsPk = row.cdmsPk as string;
+    const entity = await this.#fetchOne(meta, cdmsPk);
+    const remote = meta.migrator.fromCdms(entity);
+    const remoteModified = toTime(remote.modified);
+    const localModified = toTime(row.modified);
+    if (remoteModified === localModified) return row;
+    if (remoteModified < localModified) {
+      throw new ObjectsNotInSyncError(
+        `${meta.Model.name} ${cdmsPk}: the local row (modified ${isoOf(row.modified)}) is newer than CDMS (ModifiedOn ${isoOf(remote.modified)})`,
+      );
+    }
+    await this.importEntities(meta, [entity], 0);
+    const [refreshed] = await this.store.find(meta.table, { where: whereEquals('id', row.id) });
+    return refreshed ?? row;
+  }
+
+  /** `get({ cdmsPk })` without a local row: GET the record and import it. */
+  async #importOne<T extends SyncedModel>(meta: ModelMeta<T>, cdmsPk: string): Promise<T> {
+    const entity = await this.#fetchOne(meta, cdmsPk);
+    await this.importEntities(meta, [entity], 0);
+    const [row] = await this.store.find(meta.table, {
+      where: whereEquals('cdmsPk', normaliseGuid(cdmsPk) ?? cdmsPk),
+    });
+    if (!row) throw new DoesNotExistError(`${meta.Model.name} with cdmsPk ${cdmsPk} does not exist`);
+    return meta.instantiate(row);
+  }
+
+  /** GET one record with the mapped attributes; a 404 becomes `DoesNotExistError`. */
+  async #fetchOne(meta: ModelMeta, cdmsPk: string): Promise<CdmsEntity> {
+    try {
+      return await this.cdms.get(meta.migrator.service, cdmsPk, { select: meta.migrator.selectAttributes() });
+    } catch (error) {
+      if (isCdmsNotFound(error)) {
+        throw new DoesNotExistError(`${meta.Model.name} with cdmsPk ${cdmsPk} does not exist in CDMS`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Decode CDMS entities and upsert them (only where newer) in one transaction, with a
+   * `cdms-refresh` history entry for each inserted or updated row. Foreign key GUIDs become local
+   * ids; related records missing locally are imported with one list request per 15 GUIDs.
+   */
+  async importEntities(meta: ModelMeta, entities: readonly CdmsEntity[], depth: number): Promise<void> {
+    if (entities.length === 0) return;
+    const resolved = await meta.resolve();
+    const rows: SyncedRow[] = [];
+    for (const entity of entities) {
+      const decoded = meta.migrator.fromCdms(entity) as Row;
+      const row: Row = {};
+      for (const [field, value] of Object.entries(decoded)) {
+        if (resolved.foreignKeys.has(field) || resolved.localFields.has(field)) row[field] = value;
+      }
+      row.cdmsPk = normaliseGuid(row.cdmsPk) ?? row.cdmsPk;
+      rows.push(row as SyncedRow);
+    }
+    for (const foreignKey of resolved.foreignKeys.values()) {
+      const guids = [...new Set(rows.map((row) => normaliseGuid(row[foreignKey.field])).filter(isString))];
+      const ids = await this.#localIdsOf(foreignKey.related(), guids, depth);
+      for (const row of rows) {
+        const guid = normaliseGuid(row[foreignKey.field]);
+        delete row[foreignKey.field];
+        row[foreignKey.localField] = guid === undefined ? null : (ids.get(guid) ?? null);
+        if (guid !== undefined && !ids.has(guid)) {
+          this.#logger?.warn('Related CDMS record not found; foreign key left empty', {
+            model: meta.Model.name,
+            field: foreignKey.field,
+            cdmsPk: guid,
+          });
+        }
+      }
+    }
+    await this.store.transaction(async () => {
+      const result = await this.store.upsertIfNewer(meta.table, rows);
+      const changed = [...result.inserted, ...result.updated];
+      if (changed.length === 0) return;
+      const stored = await this.store.find(meta.table, {
+        where: whereIn('cdmsPk', changed),
+        orderBy: [{ field: 'id', direction: 'asc' }],
+      });
+      for (const row of stored) await this.history.record(meta.table, row, 'cdms-refresh');
+      this.#logger?.debug('CDMS refresh', {
+        model: meta.Model.name,
+        inserted: result.inserted.length,
+        updated: result.updated.length,
+      });
+    });
+  }
+
+  /** Local ids of `Model` rows by CDMS GUID, importing the missing ones from CDMS first. */
+  async #localIdsOf(
+    Model: ModelClass,
+    guids: readonly string[],
+    depth: number,
+  ): Promise<Map<string, unknown>> {
+    const ids = new Map<string, unknown>();
+    if (guids.length === 0) return ids;
+    const { meta } = bindingOf(Model);
+    const lookUp = async (wanted: readonly string[]) => {
+      const rows = await this.store.find(meta.table, {
+        where: whereIn('cdmsPk', wanted),
+        fields: ['id', 'cdmsPk'],
+      });
+      for (const row of rows) ids.set(String(row.cdmsPk).toLowerCase(), row.id);
+    };
+    await lookUp(guids);
+    const missing = guids.filter((guid) => !ids.has(guid));
+    if (missing.length === 0 || depth >= MAX_RELATED_DEPTH) return ids;
+    for (let start = 0; start < missing.length; start += RELATED_IMPORT_CHUNK) {
+      const chunk = missing.slice(start, start + RELATED_IMPORT_CHUNK);
+      const filter = orAll(
+        chunk.map((guid) =>
+          compare('eq', property(meta.migrator.primaryKeyAttribute), value({ kind: 'guid', value: guid })),
+        ),
+      );
+      for await (const page of this.cdms.pages(meta.migrator.service, {
+        filter,
+        select: meta.migrator.selectAttributes(),
+      })) {
+        await this.importEntities(meta, page.results, depth + 1);
+      }
+    }
+    await lookUp(missing);
+    return ids;
+  }
+
+  // ---------------------------------------------------------------- write-through
+
+  /**
+   * Insert a new row: local INSERT (client-generated GUID as `cdmsPk`), POST carrying
+   * `{Service}Id` (a retried POST cannot create a second record), store the returned
+   * `CreatedOn`/`ModifiedOn`, history `local`; one transaction.
+   */
+  async create<T extends SyncedModel>(
+    meta: ModelMeta<T>,
+    values: Record<string, unknown>,
+    skipCdms: boolean,
+  ): Promise<T> {
+    const resolved = await meta.resolve();
+    const row = await this.#toLocalRow(meta, resolved, values);
+    const given = new Set(Object.keys(row));
+    const stored = await this.store.transaction(async () =>
+      this.#insertRow(meta, resolved, row, given, skipCdms),
+    );
+    return meta.instantiate(stored);
+  }
+
+  async #insertRow(
+    meta: ModelMeta,
+    resolved: ResolvedModel,
+    row: Row,
+    given: ReadonlySet<string>,
+    skipCdms: boolean,
+  ): Promise<Row> {
+    const now = new Date();
+    if (skipCdms) {
+      const inserted = await this.store.insert(meta.table, {
+        ...row,
+        created: row.created ?? now,
+        modified: row.modified ?? now,
+      });
+      await this.history.record(meta.table, inserted, 'local');
+      return inserted;
+    }
+    const cdmsPk = normaliseGuid(row.cdmsPk) ?? randomUUID();
+    const inserted = await this.store.insert(meta.table, { ...row, cdmsPk, created: now, modified: now });
+    const synced = await this.#postRow(meta, resolved, inserted, given);
+    await this.history.record(meta.table, synced, 'local');
+    return synced;
+  }
+
+  /** POST a locally inserted row to CDMS and store `CreatedOn`/`ModifiedOn`. */
+  async #postRow(
+    meta: ModelMeta,
+    resolved: ResolvedModel,
+    inserted: Row,
+    given: ReadonlySet<string>,
+  ): Promise<Row> {
+    const mapped = resolved.mappedFields.filter((field) => {
+      const foreignKey = resolved.foreignKeys.get(field);
+      return given.has(foreignKey ? foreignKey.localField : field);
+    });
+    const body = {
+      ...(await this.#toCdmsBody(meta, resolved, inserted, mapped)),
+      [meta.migrator.primaryKeyAttribute]: inserted.cdmsPk,
+    };
+    const created = await this.cdms.create(meta.migrator.service, body);
+    const timestamps = {
+      created: timestampOf(created, 'CreatedOn'),
+      modified: timestampOf(created, 'ModifiedOn'),
+    };
+    await this.store.update(meta.table, whereEquals('id', inserted.id), timestamps);
+    return { ...inserted, ...timestamps };
+  }
+
+  /**
+   * Save an object: a new one (no `id`) is created; an existing one is locked, MERGEd (mapped
+   * fields only), its `ModifiedOn` read back (2 requests), updated locally, and history recorded.
+   */
+  async saveInstance<T extends SyncedModel>(
+    meta: ModelMeta<T>,
+    instance: T,
+    options: SaveOptions,
+  ): Promise<void> {
+    const resolved = await meta.resolve();
+    const values = instanceValues(instance, resolved);
+    if (instance.id === undefined || instance.id === null) {
+      const row = await this.#toLocalRow(meta, resolved, values);
+      const stored = await this.store.transaction(async () =>
+        this.#insertRow(meta, resolved, row, new Set(Object.keys(row)), options.skipCdms === true),
+      );
+      Object.assign(instance, stored);
+      return;
+    }
+    const row = await this.#toLocalRow(meta, resolved, values);
+    const stored = await this.store.transaction(async () =>
+      this.#updateRow(meta, resolved, instance.id, row, instance.modified, options),
+    );
+    Object.assign(instance, stored);
+  }
+
+  async #updateRow(
+    meta: ModelMeta,
+    resolved: ResolvedModel,
+    id: unknown,
+    row: Row,
+    readModified: unknown,
+    options: SaveOptions,
+  ): Promise<Row> {
+    const [locked] = await this.store.find(meta.table, { where: whereEquals('id', id), forUpdate: true });
+    if (!locked)
+      throw new DoesNotExistError(`${meta.Model.name} with id ${String(id)} does not exist locally`);
+    const { id: _id, cdmsPk: _cdmsPk, created: _created, modified: _modified, ...changes } = row;
+    if (options.skipCdms) {
+      await this.store.update(meta.table, whereEquals('id', id), changes);
+      const saved = { ...locked, ...changes };
+      await this.history.record(meta.table, saved, 'local');
+      return saved;
+    }
+    if (typeof locked.cdmsPk !== 'string') {
+      // A row written only with skipCdms reaches CDMS on its first synced save: POST it.
+      const cdmsPk = randomUUID();
+      await this.store.update(meta.table, whereEquals('id', id), { ...changes, cdmsPk });
+      const synced = await this.#postRow(
+        meta,
+        resolved,
+        { ...locked, ...changes, cdmsPk },
+        new Set(resolved.localFields),
+      );
+      await this.history.record(meta.table, synced, 'local');
+      return synced;
+    }
+    const service = meta.migrator.service;
+    const cdmsPk = locked.cdmsPk;
+    if (options.detectConflicts) {
+      const current = await this.cdms.get(service, cdmsPk, { select: ['ModifiedOn'] });
+      if (toTime(timestampOf(current, 'ModifiedOn')) !== toTime(readModified)) {
+        throw new ConflictError(
+          `${meta.Model.name} ${cdmsPk} changed in CDMS since it was read (ModifiedOn ${isoOf(current.ModifiedOn)})`,
+        );
+      }
+    }
+    const merged = { ...locked, ...changes };
+    const body = await this.#toCdmsBody(meta, resolved, merged, resolved.mappedFields);
+    await this.cdms.update(service, cdmsPk, body);
+    const readBack = await this.cdms.get(service, cdmsPk, { select: ['ModifiedOn'] });
+    const modified = timestampOf(readBack, 'ModifiedOn');
+    await this.store.update(meta.table, whereEquals('id', id), { ...changes, modified });
+    const saved = { ...merged, modified };
+    await this.history.record(meta.table, saved, 'local');
+    return saved;
+  }
+
+  /** Delete an object: lock, CDMS DELETE (a 404 counts as already deleted), local DELETE, history `delete`. */
+  async deleteInstance<T extends SyncedModel>(
+    meta: ModelMeta<T>,
+    instance: T,
+    options: DeleteOptions,
+  ): Promise<void> {
+    if (instance.id === undefined || instance.id === null) {
+      throw new DoesNotExistError(`${meta.Model.name} object can't be deleted because it has no id`);
+    }
+    await meta.resolve();
+    await this.store.transaction(async () => this.#deleteRow(meta, instance.id, options.skipCdms === true));
+  }
+
+  async #deleteRow(meta: ModelMeta, id: unknown, skipCdms: boolean): Promise<void> {
+    const [locked] = await this.store.find(meta.table, { where: whereEquals('id', id), forUpdate: true });
+    if (!locked)
+      throw new DoesNotExistError(`${meta.Model.name} with id ${String(id)} does not exist locally`);
+    if (!skipCdms && typeof locked.cdmsPk === 'string') {
+      try {
+        await this.cdms.delete(meta.migrator.service, locked.cdmsPk);
+      } catch (error) {
+        if (!isCdmsNotFound(error)) throw error;
+        this.#logger?.info('CDMS record already deleted', { model: meta.Model.name, cdmsPk: locked.cdmsPk });
+      }
+    }
+    await this.store.delete(meta.table, whereEquals('id', id));
+    await this.history.record(meta.table, locked, 'delete');
+  }
+
+  /** Queryset `update(values)`: every matching row through CDMS, row by row, in one transaction. */
+  async updateMatching(meta: ModelMeta, state: QueryState, values: Record<string, unknown>): Promise<number> {
+    const prepared = await this.prepare(meta, state);
+    if (prepared.matchesNothing) return 0;
+    const resolved = prepared.resolved;
+    const changes = await this.#toLocalRow(meta, resolved, values);
+    for (const base of BASE_FIELDS) {
+      if (base in changes) throw new FieldError(`update() cannot change ${meta.Model.name}.${base}`);
+    }
+    await this.syncMatching(meta, prepared);
+    return this.store.transaction(async () => {
+      const rows = await this.findLocal(meta, prepared, { offset: state.offset, limit: state.limit }, ['id']);
+      for (const row of rows) {
+        await this.#updateRow(meta, resolved, row.id, changes, undefined, { skipCdms: state.skipCdms });
+      }
+      return rows.length;
+    });
+  }
+
+  /** Queryset `delete()`: every matching row through CDMS, row by row, in one transaction. */
+  async deleteMatching(meta: ModelMeta, state: QueryState): Promise<number> {
+    const prepared = await this.prepare(meta, state);
+    if (prepared.matchesNothing) return 0;
+    await this.syncMatching(meta, prepared);
+    return this.store.transaction(async () => {
+      const rows = await this.findLocal(meta, prepared, { offset: state.offset, limit: state.limit }, ['id']);
+      for (const row of rows) await this.#deleteRow(meta, row.id, state.skipCdms);
+      return rows.length;
+    });
+  }
+
+  /** `bulkCreate`: every object through CDMS (one POST each) in one transaction. */
+  async bulkCreate<T extends SyncedModel>(
+    meta: ModelMeta<T>,
+    objects: readonly Record<string, unknown>[],
+    skipCdms: boolean,
+  ): Promise<T[]> {
+    const resolved = await meta.resolve();
+    const rows: Row[] = [];
+    for (const values of objects) rows.push(await this.#toLocalRow(meta, resolved, values));
+    const stored = await this.store.transaction(async () => {
+      const result: Row[] = [];
+      for (const row of rows)
+        result.push(await this.#insertRow(meta, resolved, row, new Set(Object.keys(row)), skipCdms));
+      return result;
+    });
+    return stored.map((row) => meta.instantiate(row));
+  }
+
+  /** Run `fn` in one local transaction (used by `getOrCreate` / `updateOrCreate`). */
+  transaction<R>(fn: () => Promise<R>): Promise<R> {
+    return this.store.transaction(fn);
+  }
+
+  // ---------------------------------------------------------------- instances
+
+  /** Reload an instance's fields from the local store. */
+  async reloadInstance<T extends SyncedModel>(meta: ModelMeta<T>, instance: T): Promise<void> {
+    const [row] = await this.store.find(meta.table, { where: whereEquals('id', instance.id) });
+    if (!row)
+      throw new DoesNotExistError(`${meta.Model.name} with id ${String(instance.id)} does not exist locally`);
+    Object.assign(instance, row);
+  }
+
+  /** The related object of a foreign key, from the local store. */
+  async loadRelated<T extends SyncedModel>(
+    meta: ModelMeta<T>,
+    instance: T,
+    field: string,
+  ): Promise<SyncedModel | null> {
+    const resolved = await meta.resolve();
+    const foreignKey = resolved.foreignKeys.get(field);
+    if (!foreignKey) throw new FieldError(`${meta.Model.name}.${field} is not a mapped foreign key`);
+    const id = (instance as unknown as Row)[foreignKey.localField];
+    if (id === null || id === undefined) return null;
+    const related = bindingOf(foreignKey.related());
+    const [row] = await this.store.find(related.meta.table, { where: whereEquals('id', id) });
+    return row ? related.meta.instantiate(row) : null;
+  }
+
+  // ---------------------------------------------------------------- values
+
+  /**
+   * Values given by the caller -> a local row: a foreign key given as an object (`organisation: acme`)
+   * becomes its local id (`organisationId`); unknown fields fail with `FieldError` before any I/O.
+   */
+  async #toLocalRow(meta: ModelMeta, resolved: ResolvedModel, values: Record<string, unknown>): Promise<Row> {
+    const row: Row = {};
+    for (const [field, value] of Object.entries(values)) {
+      if (value === undefined) continue;
+      const foreignKey = resolved.foreignKeys.get(field);
+      if (foreignKey) {
+        row[foreignKey.localField] = await this.#relatedId(
+          meta,
+          foreignKey.field,
+          foreignKey.related(),
+          value,
+        );
+      } else if (resolved.localFields.has(field)) {
+        row[field] = value;
+      } else {
+        throw new FieldError(`${meta.Model.name} has no field ${field}`);
+      }
+    }
+    return row;
+  }
+
+  /** The local id of a related object given as an instance, `{ id }`, or an id. */
+  async #relatedId(meta: ModelMeta, field: string, Related: ModelClass, value: unknown): Promise<unknown> {
+    if (value === null) return null;
+    if (typeof value === 'object') {
+      const id = (value as { id?: unknown }).id;
+      if (id === undefined || id === null) {
+        throw new FieldError(`${meta.Model.name}.${field}: the related ${Related.name} must be saved first`);
+      }
+      return id;
+    }
+    return value;
+  }
+
+  /** The CDMS body of `fields` of a stored row: foreign keys are sent as the related row's GUID. */
+  async #toCdmsBody(
+    meta: ModelMeta,
+    resolved: ResolvedModel,
+    row: Row,
+    fields: readonly string[],
+  ): Promise<Record<string, unknown>> {
+    const values: Row = {};
+    for (const field of fields) {
+      const foreignKey = resolved.foreignKeys.get(field);
+      if (!foreignKey) {
+        values[field] = row[field] ?? null;
+        continue;
+      }
+      const id = row[foreignKey.localField];
+      if (id === null || id === undefined) {
+        values[field] = null;
+        continue;
+      }
+      const related = bindingOf(foreignKey.related());
+      const [target] = await this.store.find(related.meta.table, {
+        where: whereEquals('id', id),
+        fields: ['id', 'cdmsPk'],
+      });
+      if (!target || typeof target.cdmsPk !== 'string') {
+        throw new FieldError(
+          `${meta.Model.name}.${field}: the related ${related.meta.Model.name} ${String(id)} has no CDMS record (cdmsPk)`,
+        );
+      }
+      values[field] = target.cdmsPk;
+    }
+    return meta.migrator.toCdms(values as never, fields as never) as Record<string, unknown>;
+  }
+}
+
+/** Add `id` (in the first key's direction) so that equal keys still come back in a stable order. */
+function withTiebreak(orderBy: readonly OrderByTerm[]): OrderByTerm[] {
+  if (orderBy.some((term) => term.field === 'id')) return [...orderBy];
+  return [...orderBy, { field: 'id', direction: orderBy[0]?.direction ?? 'asc' }];
+}
+
+/** Local field values of an instance (own enumerable properties that are local fields or mapped foreign keys). */
+function instanceValues(instance: SyncedModel, resolved: ResolvedModel): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(instance)) {
+    if (resolved.localFields.has(field)) values[field] = value;
+  }
+  return values;
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
+function isCdmsNotFound(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === 'CDMS_NOT_FOUND';
+}
+
+function toTime(value: unknown): number {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'string' || typeof value === 'number') return new Date(value).getTime();
+  return Number.NaN;
+}
+
+function isoOf(value: unknown): string {
+  const time = toTime(value);
+  return Number.isNaN(time) ? String(value) : new Date(time).toISOString();
+}
+
+/** A date attribute of a CDMS response (the client decodes `/Date(ms)/` to `Date`). */
+function timestampOf(entity: CdmsEntity, attribute: string): Date {
+  const value = entity[attribute];
+  if (value instanceof Date) return value;
+  if (typeof value === 'string' || typeof value === 'number') return new Date(value);
+  return new Date();
+}

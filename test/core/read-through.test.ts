@@ -1,0 +1,267 @@
+import { DoesNotExistError, MultipleObjectsReturnedError, ObjectsNotInSyncError } from '@cdms-sync/core';
+import { openPglite } from '@cdms-sync/knex';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ACCOUNT_SELECT,
+  account,
+  CDMS_ORIGIN,
+  createTables,
+  type Fixture,
+  type Knex,
+  openFixture,
+  page,
+  ROOT,
+} from './support/sync-fixture';
+
+const GUID = '7a4814f9-b0b8-ea11-a812-000d3a122b89';
+const GUID2 = '8b5925a0-c1c9-4b22-9b23-111e4b233c9a';
+const T1 = new Date('2016-02-28T10:00:00Z');
+const T2 = new Date('2016-03-01T12:30:00Z');
+const T3 = new Date('2016-04-01T08:00:00Z');
+const ONE = `${ROOT}/AccountSet(guid'${GUID}')`;
+const ONE_SELECT = `${ONE}?$select=${ACCOUNT_SELECT}`;
+
+let knex: Knex;
+let f: Fixture;
+beforeAll(async () => {
+  nock.disableNetConnect();
+  knex = await openPglite();
+  await createTables(knex);
+});
+afterAll(async () => {
+  await knex.destroy();
+});
+beforeEach(async () => {
+  f = await openFixture({ knex });
+});
+afterEach(async () => {
+  await f.done();
+});
+
+async function insertAcme(modified: Date, values: Record<string, unknown> = {}) {
+  const [row] = await knex('organisation')
+    .insert({ name: 'Acme', cdms_pk: GUID, created: T1, modified, ...values })
+    .returning('*');
+  return row as { id: number };
+}
+
+describe('get()', () => {
+  it('CDMS newer: one GET, refresh through upsertIfNewer, history cdms-refresh', async () => {
+    const { id } = await insertAcme(T1, { notes: 'local only' });
+    f.cdms
+      .get(ONE)
+      .query(true)
+      .reply(200, { d: account({ id: GUID, name: 'Acme Ltd', uk: true, modified: T2 }) });
+    const acme = await f.Organisation.objects.get({ id });
+    expect(f.requests).toEqual([{ method: 'GET', url: ONE_SELECT }]);
+    expect(acme).toMatchObject({
+      id,
+      name: 'Acme Ltd',
+      ukOrganisation: true,
+      notes: 'local only',
+      modified: T2,
+    });
+    expect(await f.sync.history(acme)).toMatchObject([
+      { kind: 'cdms-refresh', user: 'cdms', comment: 'CDMS refresh', data: { name: 'Acme Ltd' } },
+    ]);
+  });
+
+  it('local newer: ObjectsNotInSyncError, local row unchanged, no history', async () => {
+    const { id } = await insertAcme(T2);
+    f.cdms
+      .get(ONE)
+      .query(true)
+      .reply(200, { d: account({ id: GUID, name: 'Old', modified: T1 }) });
+    await expect(f.Organisation.objects.get({ id })).rejects.toBeInstanceOf(ObjectsNotInSyncError);
+    expect(f.requests).toHaveLength(1);
+    expect(await knex('organisation').first()).toMatchObject({ name: 'Acme' });
+    expect(await f.sync.history(f.Organisation)).toEqual([]);
+  });
+
+  it('CDMS 404 for an existing local row: DoesNotExistError (cause CdmsNotFoundError), local row kept', async () => {
+    const { id } = await insertAcme(T1);
+    f.cdms
+      .get(ONE)
+      .query(true)
+      .reply(404, { error: { code: '', message: { lang: 'en-US', value: 'Not found' } } });
+    const error = await f.Organisation.objects.get({ id }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DoesNotExistError);
+    expect((error as Error).cause).toMatchObject({ code: 'CDMS_NOT_FOUND' });
+    expect(await knex('organisation').count({ n: '*' })).toEqual([{ n: 1 }]);
+  });
+
+  it('DoesNotExist and MultipleObjectsReturned are decided locally, without a request', async () => {
+    await expect(f.Organisation.objects.get({ name: 'Nobody' })).rejects.toBeInstanceOf(DoesNotExistError);
+    await knex('organisation').insert([
+      { name: 'Twin', cdms_pk: GUID, modified: T1 },
+      { name: 'Twin', cdms_pk: GUID2, modified: T1 },
+    ]);
+    await expect(f.Organisation.objects.get({ name: 'Twin' })).rejects.toBeInstanceOf(
+      MultipleObjectsReturnedError,
+    );
+    expect(f.requests).toEqual([]);
+  });
+
+  it('get({ cdmsPk }) without a local row imports the record with one GET', async () => {
+    f.cdms
+      .get(ONE)
+      .query(true)
+      .reply(200, { d: account({ id: GUID, name: 'Acme', modified: T1 }) });
+    const acme = await f.Organisation.objects.get({ cdmsPk: GUID });
+    expect(f.requests).toEqual([{ method: 'GET', url: ONE_SELECT }]);
+    expect(acme).toMatchObject({ name: 'Acme', cdmsPk: GUID, modified: T1 });
+    expect(await knex('organisation').count({ n: '*' })).toEqual([{ n: 1 }]);
+    expect(await f.sync.history(acme)).toMatchObject([{ kind: 'cdms-refresh' }]);
+  });
+
+  it('get({ cdmsPk }) with CDMS 404: DoesNotExistError, nothing written', async () => {
+    f.cdms.get(ONE).query(true).reply(404, {});
+    await expect(f.Organisation.objects.get({ cdmsPk: GUID })).rejects.toBeInstanceOf(DoesNotExistError);
+    expect(f.requests).toHaveLength(1);
+    expect(await knex('organisation').count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(await knex('cdms_sync_history').count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
+
+  it('two concurrent refreshes of the same record both succeed: one row, newest data', async () => {
+    const { id } = await insertAcme(T1);
+    f.cdms
+      .get(ONE)
+      .query(true)
+      .reply(200, { d: account({ id: GUID, name: 'Second', modified: T2 }) });
+    f.cdms
+      .get(ONE)
+      .query(true)
+      .reply(200, { d: account({ id: GUID, name: 'Third', modified: T3 }) });
+    const results = await Promise.all([
+      f.Organisation.objects.get({ id }),
+      f.Organisation.objects.get({ id }),
+    ]);
+    expect(results).toHaveLength(2);
+    const rows = await knex('organisation').select('*');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ name: 'Third' });
+    expect(new Date(rows[0].modified)).toEqual(T3);
+  });
+
+  it('two concurrent list syncs importing the same new record: one row, newest data', async () => {
+    f.cdms
+      .get(`${ROOT}/AccountSet`)
+      .query(true)
+      .reply(200, page([account({ id: GUID, name: 'Old', modified: T2 })]));
+    f.cdms
+      .get(`${ROOT}/AccountSet`)
+      .query(true)
+      .reply(200, page([account({ id: GUID, name: 'New', modified: T3 })]));
+    await Promise.all([f.Organisation.objects.all(), f.Organisation.objects.all()]);
+    const rows = await knex('organisation').select('*');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ name: 'New' });
+  });
+});
+
+describe('filter(), iteration, count(), exists(), first(), last(), values()', () => {
+  const LIST = `${ROOT}/AccountSet`;
+
+  it('escapes quotes in every literal', async () => {
+    f.cdms.get(LIST).query(true).reply(200, page([]));
+    await f.Organisation.objects.filter({ name: "O'Neil" }).filter({ name__startswith: "x' or 1 eq 1" });
+    expect(f.requests.map((r) => r.url)).toEqual([
+      `${LIST}?$filter=Name eq 'O''Neil' and startswith(Name,'x'' or 1 eq 1')&$select=${ACCOUNT_SELECT}&$orderby=ModifiedOn asc`,
+    ]);
+  });
+
+  it('follows __next across 3 pages, one upsert per page, no per-row requests', async () => {
+    const next2 = `${CDMS_ORIGIN}${ROOT}/AccountSet?$skiptoken=2`;
+    const next3 = `${CDMS_ORIGIN}${ROOT}/AccountSet?$skiptoken=3`;
+    f.cdms
+      .get(LIST)
+      .query((query) => query.$skiptoken === undefined)
+      .reply(200, page([account({ id: GUID, name: 'A', modified: T1 })], next2));
+    f.cdms
+      .get(LIST)
+      .query({ $skiptoken: '2' })
+      .reply(200, page([account({ id: GUID2, name: 'B', modified: T1 })], next3));
+    f.cdms
+      .get(LIST)
+      .query({ $skiptoken: '3' })
+      .reply(200, page([account({ id: '9c6a36b1-d2da-4c33-8c34-222f5c344dab', name: 'C', modified: T1 })]));
+    const all = [];
+    for await (const organisation of f.Organisation.objects.orderBy('name')) all.push(organisation.name);
+    expect(all).toEqual(['A', 'B', 'C']);
+    expect(f.requests.map((r) => r.url)).toEqual([
+      `${LIST}?$select=${ACCOUNT_SELECT}&$orderby=Name asc`,
+      `${LIST}?$skiptoken=2`,
+      `${LIST}?$skiptoken=3`,
+    ]);
+    expect(await f.sync.history(f.Organisation)).toHaveLength(3);
+  });
+
+  it('stops following pages at syncPageLimit', async () => {
+    const limited = await openFixture({ knex, sync: { syncPageLimit: 1 } });
+    limited.cdms
+      .get(LIST)
+      .query(true)
+      .reply(
+        200,
+        page(
+          [account({ id: GUID, name: 'A', modified: T1 })],
+          `${CDMS_ORIGIN}${ROOT}/AccountSet?$skiptoken=2`,
+        ),
+      );
+    expect(await limited.Organisation.objects.count()).toBe(1);
+    expect(limited.requests).toHaveLength(1);
+  });
+
+  it('a slice maps to $top/$skip and to LIMIT/OFFSET', async () => {
+    f.cdms
+      .get(LIST)
+      .query(true)
+      .reply(200, page([account({ id: GUID2, name: 'B', modified: T2 })]));
+    await knex('organisation').insert({ name: 'A', cdms_pk: GUID, modified: T1 });
+    const second = await f.Organisation.objects.orderBy('name').slice(1, 2);
+    expect(f.requests.map((r) => r.url)).toEqual([
+      `${LIST}?$select=${ACCOUNT_SELECT}&$orderby=Name asc&$top=1&$skip=1`,
+    ]);
+    expect(second.map((o) => o.name)).toEqual(['B']);
+  });
+
+  it('none() and a filter that matches nothing make no request', async () => {
+    expect(await f.Organisation.objects.none()).toEqual([]);
+    expect(await f.Organisation.objects.none().count()).toBe(0);
+    expect(await f.Organisation.objects.filter({ name__in: [] })).toEqual([]);
+    expect(await f.Organisation.objects.filter({ name__in: [] }).exists()).toBe(false);
+    expect(f.requests).toEqual([]);
+  });
+
+  it('count(), exists(), first(), last(), values(), valuesList() sync first, then answer locally', async () => {
+    const rows = page([
+      account({ id: GUID, name: 'A', modified: T1 }),
+      account({ id: GUID2, name: 'B', modified: T2 }),
+    ]);
+    for (let index = 0; index < 6; index += 1) f.cdms.get(LIST).query(true).reply(200, rows);
+    expect(await f.Organisation.objects.count()).toBe(2);
+    expect(await f.Organisation.objects.filter({ name: 'A' }).exists()).toBe(true);
+    expect((await f.Organisation.objects.first())?.name).toBe('A');
+    expect((await f.Organisation.objects.last())?.name).toBe('B');
+    expect(await f.Organisation.objects.orderBy('-name').values('name')).toEqual([
+      { name: 'B' },
+      { name: 'A' },
+    ]);
+    expect(await f.Organisation.objects.orderBy('name').valuesList('name', { flat: true })).toEqual([
+      'A',
+      'B',
+    ]);
+    expect(f.requests.map((r) => r.url)).toEqual([
+      `${LIST}?$select=${ACCOUNT_SELECT}&$orderby=ModifiedOn asc`,
+      // CDMS compares text case-insensitively: a superset, so no $top (the local store decides).
+      `${LIST}?$filter=Name eq 'A'&$select=${ACCOUNT_SELECT}&$orderby=ModifiedOn asc`,
+      `${LIST}?$select=${ACCOUNT_SELECT}&$orderby=ModifiedOn asc&$top=1`,
+      `${LIST}?$select=${ACCOUNT_SELECT}&$orderby=ModifiedOn desc&$top=1`,
+      `${LIST}?$select=${ACCOUNT_SELECT}&$orderby=Name desc`,
+      `${LIST}?$select=${ACCOUNT_SELECT}&$orderby=Name asc`,
+    ]);
+    // The same two rows were listed six times: inserted once each, never refreshed again.
+    expect(await f.sync.history(f.Organisation)).toHaveLength(2);
+  });
+});
