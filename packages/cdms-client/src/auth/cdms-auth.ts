@@ -4,7 +4,7 @@ import type { AxiosInstance } from 'axios';
 export interface CdmsAuthContext {
   /** The organisation root, e.g. `https://crm.example.org/ORG` (no service path). */
   readonly baseUrl: string;
-  /** An axios instance without the client's own interceptors, for login round trips. */
+  /** The client's axios instance, for login round trips (follow redirects yourself to keep cookies). */
   readonly http: AxiosInstance;
   /** Aborts the login when the caller gives up. */
   readonly signal?: AbortSignal;
