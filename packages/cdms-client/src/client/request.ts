@@ -109,6 +109,8 @@ export function statusFailure(
   if (status === 401) return new CdmsUnauthorizedError(message, options);
   if (status === 403) return new CdmsForbiddenError(message, options);
   if (status === 404) return new CdmsNotFoundError(message, options);
+  // The server gave up waiting for the request: as retryable as a client-side timeout.
+  if (status === 408) return new CdmsTimeoutError(message, options);
   if (status === 409 || status === 412) return new CdmsConflictError(message, options);
   if (status === 429) return new CdmsTooManyRequestsError(message, options);
   if (status >= 500 && status < 600) return new CdmsServerError(message, options);
