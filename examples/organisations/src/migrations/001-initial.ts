@@ -29,7 +29,8 @@ export async function up(knex: Knex): Promise<void> {
     table.string('last_name').notNullable();
     table.string('email').nullable();
     table.string('phone', 64).nullable();
-    table.integer('organisation_id').nullable().references('id').inTable('organisation').onDelete('SET NULL');
+    // unsigned: MySQL/MariaDB only accept a foreign key whose type matches `id` (an unsigned increments).
+    table.integer('organisation_id').unsigned().nullable().references('id').inTable('organisation').onDelete('SET NULL');
   });
   await createHistoryTable(knex);
 }
