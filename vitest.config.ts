@@ -5,7 +5,10 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /** Tests run against each package's TypeScript sources, never a stale build. */
 const alias = [
-  { find: /^@cdms-sync\/cdms-client\/emulator$/, replacement: source('./packages/cdms-client/src/emulator/index.ts') },
+  {
+    find: /^@cdms-sync\/cdms-client\/emulator$/,
+    replacement: source('./packages/cdms-client/src/emulator/index.ts'),
+  },
   { find: /^@cdms-sync\/cdms-client$/, replacement: source('./packages/cdms-client/src/index.ts') },
   { find: /^@cdms-sync\/core$/, replacement: source('./packages/core/src/index.ts') },
   { find: /^@cdms-sync\/knex$/, replacement: source('./packages/knex/src/index.ts') },
@@ -15,7 +18,9 @@ export default defineConfig({
   resolve: { alias },
   test: {
     // CI also writes a JSON report, which .ci/run turns into one plain "N passed, N failed" line.
-    reporters: process.env.CI ? ['default', ['json', { outputFile: '.tmp/vitest-report.json' }]] : ['default'],
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: '.tmp/vitest-report.json' }]]
+      : ['default'],
     projects: [
       {
         extends: true,
@@ -26,16 +31,30 @@ export default defineConfig({
         test: {
           name: '@cdms-sync/core',
           include: ['packages/core/src/**/*.test.ts'],
-          typecheck: { enabled: true, include: ['packages/core/src/**/*.test-d.ts'], tsconfig: 'packages/core/tsconfig.json' },
+          typecheck: {
+            enabled: true,
+            include: ['packages/core/src/**/*.test-d.ts'],
+            tsconfig: 'packages/core/tsconfig.json',
+          },
         },
       },
       {
         extends: true,
-        test: { name: '@cdms-sync/knex', include: ['packages/knex/src/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+        test: {
+          name: '@cdms-sync/knex',
+          include: ['packages/knex/src/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
       },
       {
         extends: true,
-        test: { name: 'integration', include: ['test/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
       },
     ],
   },

@@ -3,7 +3,11 @@ import net from 'node:net';
 
 const servers = [
   { name: 'PostgreSQL', host: process.env.PGHOST ?? '127.0.0.1', port: Number(process.env.PGPORT ?? 5432) },
-  { name: 'MariaDB', host: process.env.MYSQL_HOST ?? '127.0.0.1', port: Number(process.env.MYSQL_PORT ?? 3306) },
+  {
+    name: 'MariaDB',
+    host: process.env.MYSQL_HOST ?? '127.0.0.1',
+    port: Number(process.env.MYSQL_PORT ?? 3306),
+  },
 ];
 
 function reachable({ host, port }) {

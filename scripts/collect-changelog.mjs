@@ -8,7 +8,9 @@ const sections = [];
 for (const dir of readdirSync(packagesDir).sort()) {
   const changelog = join(packagesDir, dir, 'CHANGELOG.md');
   if (!existsSync(changelog)) continue;
-  const body = readFileSync(changelog, 'utf8').replace(/^# .*\n+/, '').trim();
+  const body = readFileSync(changelog, 'utf8')
+    .replace(/^# .*\n+/, '')
+    .trim();
   const name = JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')).name;
   sections.push(`## ${name}\n\n${body.replace(/^## /gm, '### ')}`);
 }
