@@ -1,0 +1,59 @@
+/**
+ * `pnpm bench`: the store benchmark (`@cdms-sync/knex` store vs raw Knex) and the sync benchmark
+ * (cdms-sync vs raw Knex + raw axios, CDMS requests per operation) in one run; prints both tables.
+ * Exits 1 when a benchmark fails or the run exceeds its time limit.
+ *
+ *   pnpm bench    # = tsx --conditions=@cdms-sync/source test/bench/run.ts
+ */
+import { formatStoreBench, runStoreBench } from './store/store-bench';
+import { formatSyncBench, runSyncBench } from './sync/sync-bench';
+
+/** The whole run must end within this; a hung database or socket must not hang CI. */
+const TIME_LIMIT_MS = 120_000;
+
+const watchdog = setTimeout(() => {
+  process.stderr.write(`bench: still running after ${TIME_LIMIT_MS / 1000} s; giving up\n`);
+  process.exit(1);
+}, TIME_LIMIT_MS);
+watchdog.unref();
+
+function seconds(start: number): string {
+  return `${((Date.now() - start) / 1000).toFixed(1)} s`;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  process.stdout.write(
+    `cdms-sync benchmarks, ${new Date().toISOString()}, Node ${process.version}, ${process.platform}/${process.arch}\n\n`,
+  );
+
+  const storeStarted = Date.now();
+  const storeResults = await runStoreBench();
+  if (storeResults.length === 0) throw new Error('the store benchmark measured nothing');
+  process.stdout.write(
+    `## Store: @cdms-sync/knex store vs raw Knex (median of 40 runs)\n\n${formatStoreBench(storeResults)}\n\n(${seconds(storeStarted)})\n\n`,
+  );
+
+  const syncReport = await runSyncBench();
+  if (syncReport.results.length === 0) throw new Error('the sync benchmark measured nothing');
+  process.stdout.write(
+    `## Sync: cdms-sync vs raw Knex + raw axios (CDMS emulator on loopback; median per side; n = measured iterations)\n\n${formatSyncBench(syncReport)}\n\n(${(syncReport.durationMs / 1000).toFixed(1)} s)\n\n`,
+  );
+  process.stdout.write(`Total: ${seconds(started)}\n`);
+}
+
+/** Exit once stdout has been written out (a pipe may still hold the tables). */
+function exitAfterOutput(code: number): void {
+  process.stdout.write('', () => process.exit(code));
+}
+
+try {
+  await main();
+  clearTimeout(watchdog);
+  exitAfterOutput(0);
+} catch (error) {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  exitAfterOutput(1);
+}

@@ -1,0 +1,21 @@
+/**
+ * A plain-text table (also valid Markdown): a header row, a separator, then the rows; every column
+ * padded to its widest cell.
+ *
+ * @example
+ * formatTable(['operation', 'ms'], [['get', '1.20']]);
+ * // operation | ms
+ * // ----------|-----
+ * // get       | 1.20
+ */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join(' | ')
+      .trimEnd();
+  return [line(header), widths.map((width) => '-'.repeat(width)).join('-|-'), ...rows.map(line)].join('\n');
+}
