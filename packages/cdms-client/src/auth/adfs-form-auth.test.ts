@@ -1,8 +1,9 @@
 import axios, { AxiosError } from 'axios';
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CdmsLogger } from '../client/types';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { blockRealNetwork, recordingLogger } from '../client/__fixtures__/cdms-test-kit';
 import { isCdmsLoginError } from '../errors/cdms-login-error';
+import { captureError, describeError } from './__fixtures__/auth-test-kit';
 import { AdfsFormAuth } from './adfs-form-auth';
 import type { CdmsAuthContext } from './cdms-auth';
 import { MemoryCookieStore } from './memory-cookie-store';
@@ -61,23 +62,29 @@ interface RecordedRequest {
 
 let recorded: RecordedRequest[] = [];
 
-function record(origin: string) {
+/** A `.reply()` callback that records the request (sent to `origin`) and answers `status`. */
+function recordAndReply(
+  origin: string,
+  status: number,
+  body: string,
+  headers: Record<string, string | string[]>,
+) {
   return function (
-    this: { req: { method: string; path: string; headers: Record<string, string> } },
+    this: { req: { method: string; headers: Record<string, string> } },
     uri: string,
-    body: unknown,
-  ) {
-    const contentType = this.req.headers['content-type'];
+    requestBody: unknown,
+  ): [number, string, Record<string, string | string[]>] {
     recorded.push({
       method: this.req.method,
       url: `${origin}${uri}`,
       cookie: this.req.headers.cookie,
-      contentType,
+      contentType: this.req.headers['content-type'],
       form:
-        typeof body === 'string' && body.length > 0
-          ? Object.fromEntries(new URLSearchParams(body))
+        typeof requestBody === 'string' && requestBody.length > 0
+          ? Object.fromEntries(new URLSearchParams(requestBody))
           : undefined,
     });
+    return [status, body, headers];
   };
 }
 
@@ -87,92 +94,62 @@ function mockLoginChain(options: { cookieExpiry?: string } = {}) {
   nock(CRM)
     .get('/ORG/')
     .query({ whr: ADFS_URL })
-    .reply(function (uri, body) {
-      record(CRM).call(this, uri, body);
-      return [
-        302,
-        '',
-        {
-          Location: `${STS}/adfs/ls/?wa=wsignin1.0&wtrealm=https%3a%2f%2fcrm.example.org%2f&wctx=rm%3d1&whr=${encodeURIComponent(ADFS_URL)}`,
-          'Set-Cookie': [
-            'ReqClientId=ReqClientIdValue; expires=Fri, 01-Jan-2100 00:00:00 GMT; path=/; secure',
-          ],
-        },
-      ];
-    });
+    .reply(
+      recordAndReply(CRM, 302, '', {
+        Location: `${STS}/adfs/ls/?wa=wsignin1.0&wtrealm=https%3a%2f%2fcrm.example.org%2f&wctx=rm%3d1&whr=${encodeURIComponent(ADFS_URL)}`,
+        'Set-Cookie': ['ReqClientId=ReqClientIdValue; expires=Fri, 01-Jan-2100 00:00:00 GMT; path=/; secure'],
+      }),
+    );
   nock(STS)
     .get('/adfs/ls/')
     .query(true)
-    .reply(function (uri, body) {
-      record(STS).call(this, uri, body);
-      return [
-        302,
-        '',
-        {
-          Location: `${ADFS}/adfs/ls/?wa=wsignin1.0&wtrealm=https%3a%2f%2fsts.crm.example.org%2f&wctx=abc`,
-          'Set-Cookie': ['MSISContext=ctx-cookie-1; path=/adfs; HttpOnly; Secure'],
-        },
-      ];
-    });
+    .reply(
+      recordAndReply(STS, 302, '', {
+        Location: `${ADFS}/adfs/ls/?wa=wsignin1.0&wtrealm=https%3a%2f%2fsts.crm.example.org%2f&wctx=abc`,
+        'Set-Cookie': ['MSISContext=ctx-cookie-1; path=/adfs; HttpOnly; Secure'],
+      }),
+    );
   nock(ADFS)
     .get('/adfs/ls/')
     .query(true)
-    .reply(function (uri, body) {
-      record(ADFS).call(this, uri, body);
-      return [
-        200,
-        loginFormHtml(),
-        { 'Content-Type': 'text/html', 'Set-Cookie': ['MSISLoopDetectionCookie=loop1; path=/adfs'] },
-      ];
-    });
+    .reply(
+      recordAndReply(ADFS, 200, loginFormHtml(), {
+        'Content-Type': 'text/html',
+        'Set-Cookie': ['MSISLoopDetectionCookie=loop1; path=/adfs'],
+      }),
+    );
   nock(ADFS)
     .post('/adfs/ls/')
     .query(true)
-    .reply(function (uri, body) {
-      record(ADFS).call(this, uri, body);
-      return [
+    .reply(
+      recordAndReply(
+        ADFS,
         200,
         tokenFormHtml('https://sts.crm.example.org/adfs/ls/', TOKEN_1, 'rm=1&id=passive'),
         { 'Content-Type': 'text/html', 'Set-Cookie': ['MSISAuth=adfs-auth-cookie; path=/adfs; secure'] },
-      ];
-    });
+      ),
+    );
   nock(STS)
     .post('/adfs/ls/')
-    .reply(function (uri, body) {
-      record(STS).call(this, uri, body);
-      return [
-        200,
-        tokenFormHtml('https://crm.example.org/ORG/', TOKEN_2, 'rm=1&ru=/ORG/'),
-        { 'Content-Type': 'text/html' },
-      ];
-    });
+    .reply(
+      recordAndReply(STS, 200, tokenFormHtml('https://crm.example.org/ORG/', TOKEN_2, 'rm=1&ru=/ORG/'), {
+        'Content-Type': 'text/html',
+      }),
+    );
   nock(CRM)
     .post('/ORG/')
-    .reply(function (uri, body) {
-      record(CRM).call(this, uri, body);
-      return [
-        302,
-        '',
-        {
-          Location: '/ORG/default.aspx',
-          'Set-Cookie': [
-            `MSISAuth=MSISAuthValueAAAA; ${expiry}; path=/; secure; HttpOnly`,
-            `MSISAuth1=MSISAuth1ValueBBBB; ${expiry}; path=/; secure`,
-          ],
-        },
-      ];
-    });
+    .reply(
+      recordAndReply(CRM, 302, '', {
+        Location: '/ORG/default.aspx',
+        'Set-Cookie': [
+          `MSISAuth=MSISAuthValueAAAA; ${expiry}; path=/; secure; HttpOnly`,
+          `MSISAuth1=MSISAuth1ValueBBBB; ${expiry}; path=/; secure`,
+        ],
+      }),
+    );
 }
 
 const context = (): CdmsAuthContext => ({ baseUrl: `${CRM}/ORG`, http: axios.create() });
-
-function makeLogger(): CdmsLogger & { lines: string[] } {
-  const lines: string[] = [];
-  const log = (message: string, details?: Record<string, unknown>) => {
-    lines.push(`${message} ${JSON.stringify(details ?? {})}`);
-  };
-  return { lines, debug: log, info: log, warn: log, error: log };
-}
 
 function expectNoSecrets(text: string) {
   for (const secret of [
@@ -188,35 +165,16 @@ function expectNoSecrets(text: string) {
   }
 }
 
-async function captureError(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
-
-function describeError(error: Error): string {
-  const own = Object.getOwnPropertyNames(error).map(
-    (key) => `${key}=${String((error as unknown as Record<string, unknown>)[key])}`,
-  );
-  return [error.message, String(error.stack), JSON.stringify(error), ...own, String(error.cause)].join('\n');
-}
-
-beforeAll(() => {
-  nock.disableNetConnect();
-});
+blockRealNetwork();
 
 afterEach(() => {
   recorded = [];
-  nock.cleanAll();
 });
 
 describe('AdfsFormAuth', () => {
   it('logs in through ADFS and two STS hops, sending the right requests and cookies', async () => {
     mockLoginChain();
-    const logger = makeLogger();
+    const logger = recordingLogger();
     const auth = new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD, logger });
 
     const headers = await auth.headers(context());
@@ -305,7 +263,7 @@ describe('AdfsFormAuth', () => {
           `Incorrect user ID or password. Type the correct user ID and password, and try again. (${USERNAME})`,
         ),
       );
-    const logger = makeLogger();
+    const logger = recordingLogger();
     const cookieStore = new MemoryCookieStore();
     const auth = new AdfsFormAuth({
       adfsUrl: ADFS_URL,

@@ -2,11 +2,19 @@ import type { CdmsLogger } from '../client/types';
 import { CdmsInvalidArgumentError } from '../errors/cdms-invalid-argument-error';
 import { CdmsLoginError } from '../errors/cdms-login-error';
 import { redactUrl } from '../errors/redact';
-import type { CdmsAuth, CdmsAuthContext } from './cdms-auth';
+import { assertAdfsCredentials } from './adfs-credentials';
+import type { CdmsAuthContext } from './cdms-auth';
 import { CookieJar } from './cookie-jar';
-import { CookieSessionCache } from './cookie-session-cache';
+import { CookieSessionAuth } from './cookie-session-auth';
 import type { CookieStore, StoredCookies } from './cookie-store';
-import { findTextByIdSuffix, formFields, type HtmlForm, parseHtmlForms } from './html-form';
+import {
+  findTextByIdSuffix,
+  formFields,
+  type HtmlForm,
+  isTokenForm,
+  parseHtmlForms,
+  resolveFormAction,
+} from './html-form';
 import { LoginBrowser, type LoginPage } from './login-browser';
 import { redactSecrets } from './redact-secrets';
 
@@ -58,49 +66,25 @@ export interface AdfsFormAuthOptions {
  * const client = new CdmsClient({ baseUrl: 'https://crm.example.org/ORG', auth });
  * ```
  */
-export class AdfsFormAuth implements CdmsAuth {
+export class AdfsFormAuth extends CookieSessionAuth {
   readonly #adfsUrl: string;
   readonly #username: string;
   readonly #password: string;
   readonly #maxHops: number;
   readonly #logger: CdmsLogger | undefined;
-  readonly #sessions: CookieSessionCache;
 
   constructor(options: AdfsFormAuthOptions) {
-    if (typeof options.adfsUrl !== 'string' || !/^https?:\/\//i.test(options.adfsUrl)) {
-      throw new CdmsInvalidArgumentError('AdfsFormAuth: adfsUrl must be an absolute http(s) URL');
-    }
-    if (typeof options.username !== 'string' || options.username.length === 0) {
-      throw new CdmsInvalidArgumentError('AdfsFormAuth: username must be a non-empty string');
-    }
-    if (typeof options.password !== 'string') {
-      throw new CdmsInvalidArgumentError('AdfsFormAuth: password must be a string');
-    }
+    assertAdfsCredentials('AdfsFormAuth', options);
     const maxHops = options.maxHops ?? 5;
     if (!Number.isInteger(maxHops) || maxHops < 1) {
       throw new CdmsInvalidArgumentError('AdfsFormAuth: maxHops must be a positive integer');
     }
+    super(options);
     this.#adfsUrl = options.adfsUrl;
     this.#username = options.username;
     this.#password = options.password;
     this.#maxHops = maxHops;
     this.#logger = options.logger;
-    this.#sessions = new CookieSessionCache({
-      login: (context) => this.#login(context),
-      expirySkewMs: options.expirySkewMs ?? 30_000,
-      ...(options.cookieStore === undefined ? {} : { cookieStore: options.cookieStore }),
-      ...(options.logger === undefined ? {} : { logger: options.logger }),
-    });
-  }
-
-  /** `{ Cookie }` of the current session; logs in first when there is no usable one. */
-  headers(context: CdmsAuthContext): Promise<Record<string, string>> {
-    return this.#sessions.headers(context);
-  }
-
-  /** Forgets the session, in memory and in `cookieStore`: the next `headers()` logs in. */
-  invalidate(): Promise<void> {
-    return this.#sessions.invalidate();
   }
 
   /** Hides the credentials in a text that came from a server. */
@@ -108,7 +92,8 @@ export class AdfsFormAuth implements CdmsAuth {
     return redactSecrets(text, [this.#password, this.#username]);
   }
 
-  async #login(context: CdmsAuthContext): Promise<StoredCookies> {
+  /** The browser flow above; its organisation cookies are the session. */
+  protected override async login(context: CdmsAuthContext): Promise<StoredCookies> {
     const baseUrl = context.baseUrl.replace(/\/+$/, '');
     const organisationRoot = `${baseUrl}/`;
     const jar = new CookieJar();
@@ -133,10 +118,10 @@ export class AdfsFormAuth implements CdmsAuth {
       if (loginForm !== undefined) {
         if (credentialsPosted) throw this.#rejectedCredentialsError(page);
         credentialsPosted = true;
-        page = await browser.postForm(resolveAction(loginForm, page.url), this.#fillLoginForm(loginForm));
+        page = await browser.postForm(resolveFormAction(loginForm, page.url), this.#fillLoginForm(loginForm));
         continue;
       }
-      const tokenForm = forms.find((form) => form.inputs.some((input) => input.name === 'wresult'));
+      const tokenForm = forms.find(isTokenForm);
       if (tokenForm !== undefined) {
         hops += 1;
         if (hops > this.#maxHops) {
@@ -146,7 +131,7 @@ export class AdfsFormAuth implements CdmsAuth {
           );
         }
         page = await browser.postForm(
-          resolveAction(tokenForm, page.url),
+          resolveFormAction(tokenForm, page.url),
           formFields(tokenForm),
           sessionEstablished,
         );
@@ -209,10 +194,4 @@ export class AdfsFormAuth implements CdmsAuth {
 function isLoginForm(form: HtmlForm): boolean {
   const names = form.inputs.map((input) => input.name.toLowerCase());
   return names.some((name) => name.includes('username')) && names.some((name) => name.includes('password'));
-}
-
-/** The absolute URL a form posts to (an empty or missing action means the page itself). */
-function resolveAction(form: HtmlForm, pageUrl: string): string {
-  const action = form.action?.trim();
-  return action === undefined || action.length === 0 ? pageUrl : new URL(action, pageUrl).toString();
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHtmlEntities, findTextByIdSuffix, formFields, parseHtmlForms } from './html-form';
+import {
+  decodeHtmlEntities,
+  findTextByIdSuffix,
+  formFields,
+  type HtmlForm,
+  isTokenForm,
+  parseHtmlForms,
+  resolveFormAction,
+} from './html-form';
 
 describe('decodeHtmlEntities', () => {
   it('decodes named and numeric references and leaves unknown ones', () => {
@@ -63,5 +71,36 @@ describe('findTextByIdSuffix', () => {
   it('returns undefined when the element is missing or empty', () => {
     expect(findTextByIdSuffix('<span id="a_ErrorTextLabel"></span>', 'ErrorTextLabel')).toBeUndefined();
     expect(findTextByIdSuffix('<p>nothing</p>', 'ErrorTextLabel')).toBeUndefined();
+  });
+});
+
+describe('resolveFormAction', () => {
+  const form = (action?: string): HtmlForm => ({
+    method: 'POST',
+    inputs: [],
+    ...(action === undefined ? {} : { action }),
+  });
+  const page = 'https://adfs.example.org/adfs/ls/?wa=wsignin1.0';
+
+  it('resolves a relative or absolute action against the page URL', () => {
+    expect(resolveFormAction(form('/adfs/ls/?a=1&b=2'), page)).toBe(
+      'https://adfs.example.org/adfs/ls/?a=1&b=2',
+    );
+    expect(resolveFormAction(form(' https://sts.example.org/ '), page)).toBe('https://sts.example.org/');
+  });
+
+  it('posts to the page itself when the action is missing, empty or blank', () => {
+    expect(resolveFormAction(form(), page)).toBe(page);
+    expect(resolveFormAction(form(''), page)).toBe(page);
+    expect(resolveFormAction(form('   '), page)).toBe(page);
+  });
+});
+
+describe('isTokenForm', () => {
+  it('is true only for a form with an input named wresult', () => {
+    const input = (name: string) => ({ name, value: '', type: 'hidden', checked: false, disabled: false });
+    expect(isTokenForm({ method: 'POST', inputs: [input('wa'), input('wresult')] })).toBe(true);
+    expect(isTokenForm({ method: 'POST', inputs: [input('wa'), input('WRESULT2')] })).toBe(false);
+    expect(isTokenForm({ method: 'POST', inputs: [] })).toBe(false);
   });
 });

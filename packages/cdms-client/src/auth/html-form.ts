@@ -164,6 +164,33 @@ export function formFields(form: HtmlForm): Array<[string, string]> {
 }
 
 /**
+ * The absolute URL `form` posts to: its `action` resolved against the page's URL, or the page
+ * itself when the action is empty or missing.
+ *
+ * @example
+ * ```ts
+ * resolveFormAction({ action: '/adfs/ls/?wa=wsignin1.0', method: 'POST', inputs: [] }, 'https://adfs.example.org/adfs/ls/');
+ * // 'https://adfs.example.org/adfs/ls/?wa=wsignin1.0'
+ * ```
+ *
+ * @internal
+ */
+export function resolveFormAction(form: HtmlForm, pageUrl: string): string {
+  const action = form.action?.trim();
+  return action === undefined || action.length === 0 ? pageUrl : new URL(action, pageUrl).toString();
+}
+
+/**
+ * Whether `form` carries a WS-Federation token (`wresult`): the form a browser auto-posts to the
+ * next STS or to the relying party.
+ *
+ * @internal
+ */
+export function isTokenForm(form: HtmlForm): boolean {
+  return form.inputs.some((input) => input.name === 'wresult');
+}
+
+/**
  * The text of the first element whose `id` ends with `idSuffix` (tags stripped, entities
  * decoded, whitespace collapsed), or `undefined` when there is no such element or it is empty.
  *

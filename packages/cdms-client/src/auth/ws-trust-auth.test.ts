@@ -1,8 +1,10 @@
 import axios from 'axios';
 import { XMLParser } from 'fast-xml-parser';
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { blockRealNetwork } from '../client/__fixtures__/cdms-test-kit';
 import { isCdmsLoginError } from '../errors/cdms-login-error';
+import { captureError, describeError } from './__fixtures__/auth-test-kit';
 import type { CdmsAuthContext } from './cdms-auth';
 import { MemoryCookieStore } from './memory-cookie-store';
 import { WsTrustAuth } from './ws-trust-auth';
@@ -42,32 +44,7 @@ function expectNoSecrets(text: string) {
   }
 }
 
-async function captureError(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
-
-function describeError(error: Error): string {
-  return [
-    error.message,
-    String(error.stack),
-    JSON.stringify(error),
-    JSON.stringify(Object.entries(error)),
-    String(error.cause),
-  ].join('\n');
-}
-
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterEach(() => {
-  nock.cleanAll();
-});
+blockRealNetwork();
 
 describe('WsTrustAuth', () => {
   it('requests a bearer token with an escaped UsernameToken and reads its lifetime', async () => {

@@ -2,11 +2,12 @@ import type { CdmsLogger } from '../client/types';
 import { CdmsInvalidArgumentError } from '../errors/cdms-invalid-argument-error';
 import { CdmsLoginError } from '../errors/cdms-login-error';
 import { redactUrl } from '../errors/redact';
-import type { CdmsAuth, CdmsAuthContext } from './cdms-auth';
+import { assertAdfsCredentials } from './adfs-credentials';
+import type { CdmsAuthContext } from './cdms-auth';
 import { CookieJar } from './cookie-jar';
-import { CookieSessionCache } from './cookie-session-cache';
+import { CookieSessionAuth } from './cookie-session-auth';
 import type { CookieStore, StoredCookie, StoredCookies } from './cookie-store';
-import { formFields, parseHtmlForms } from './html-form';
+import { formFields, isTokenForm, parseHtmlForms, resolveFormAction } from './html-form';
 import { LoginBrowser } from './login-browser';
 import { redactSecrets } from './redact-secrets';
 import { buildWsTrustIssueEnvelope, WS_TRUST_ISSUE_ACTION } from './ws-trust-envelope';
@@ -67,29 +68,21 @@ export interface WsTrustAuthOptions {
  * const client = new CdmsClient({ baseUrl: 'https://crm.example.org/ORG', auth });
  * ```
  */
-export class WsTrustAuth implements CdmsAuth {
+export class WsTrustAuth extends CookieSessionAuth {
   readonly #endpoint: string;
   readonly #appliesTo: string | undefined;
   readonly #username: string;
   readonly #password: string;
   readonly #maxHops: number;
   readonly #logger: CdmsLogger | undefined;
-  readonly #sessions: CookieSessionCache;
 
   constructor(options: WsTrustAuthOptions) {
-    if (typeof options.adfsUrl !== 'string' || !/^https?:\/\//i.test(options.adfsUrl)) {
-      throw new CdmsInvalidArgumentError('WsTrustAuth: adfsUrl must be an absolute http(s) URL');
-    }
-    if (typeof options.username !== 'string' || options.username.length === 0) {
-      throw new CdmsInvalidArgumentError('WsTrustAuth: username must be a non-empty string');
-    }
-    if (typeof options.password !== 'string') {
-      throw new CdmsInvalidArgumentError('WsTrustAuth: password must be a string');
-    }
+    assertAdfsCredentials('WsTrustAuth', options);
     const maxHops = options.maxHops ?? 5;
     if (!Number.isInteger(maxHops) || maxHops < 0) {
       throw new CdmsInvalidArgumentError('WsTrustAuth: maxHops must be a non-negative integer');
     }
+    super(options);
     const endpointPath = options.endpointPath ?? '/adfs/services/trust/13/usernamemixed';
     this.#endpoint = `${options.adfsUrl.replace(/\/+$/, '')}/${endpointPath.replace(/^\/+/, '')}`;
     this.#appliesTo = options.appliesTo;
@@ -97,22 +90,6 @@ export class WsTrustAuth implements CdmsAuth {
     this.#password = options.password;
     this.#maxHops = maxHops;
     this.#logger = options.logger;
-    this.#sessions = new CookieSessionCache({
-      login: (context) => this.#signIn(context),
-      expirySkewMs: options.expirySkewMs ?? 30_000,
-      ...(options.cookieStore === undefined ? {} : { cookieStore: options.cookieStore }),
-      ...(options.logger === undefined ? {} : { logger: options.logger }),
-    });
-  }
-
-  /** `{ Cookie }` of the current session; requests a token and signs in first when needed. */
-  headers(context: CdmsAuthContext): Promise<Record<string, string>> {
-    return this.#sessions.headers(context);
-  }
-
-  /** Forgets the session, in memory and in `cookieStore`: the next `headers()` signs in. */
-  invalidate(): Promise<void> {
-    return this.#sessions.invalidate();
   }
 
   /**
@@ -163,7 +140,7 @@ export class WsTrustAuth implements CdmsAuth {
   }
 
   /** Step 2: the token posted to the organisation as a WS-Federation sign-in; its cookies. */
-  async #signIn(context: CdmsAuthContext): Promise<StoredCookies> {
+  protected override async login(context: CdmsAuthContext): Promise<StoredCookies> {
     const token = await this.requestToken(context);
     const organisationRoot = `${context.baseUrl.replace(/\/+$/, '')}/`;
     const organisationOrigin = new URL(organisationRoot).origin;
@@ -187,9 +164,7 @@ export class WsTrustAuth implements CdmsAuth {
           { method: 'POST', url: page.url, status: page.status },
         );
       }
-      const tokenForm = parseHtmlForms(page.body).find((form) =>
-        form.inputs.some((input) => input.name === 'wresult'),
-      );
+      const tokenForm = parseHtmlForms(page.body).find(isTokenForm);
       if (tokenForm === undefined) break;
       if (hops >= this.#maxHops) {
         throw new CdmsLoginError(
@@ -199,10 +174,11 @@ export class WsTrustAuth implements CdmsAuth {
           },
         );
       }
-      const action = tokenForm.action?.trim();
-      const target =
-        action === undefined || action.length === 0 ? page.url : new URL(action, page.url).toString();
-      page = await browser.postForm(target, formFields(tokenForm), sessionEstablished);
+      page = await browser.postForm(
+        resolveFormAction(tokenForm, page.url),
+        formFields(tokenForm),
+        sessionEstablished,
+      );
     }
 
     const cookies = jar.cookiesFor(organisationRoot);

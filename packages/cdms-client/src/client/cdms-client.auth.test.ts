@@ -1,11 +1,12 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isCdmsError } from '../errors/cdms-error';
 import { isCdmsLoginError } from '../errors/cdms-login-error';
 import { isCdmsUnauthorizedError } from '../errors/cdms-unauthorized-error';
 import {
   ACCOUNT_ID,
   ACCOUNT_PATH,
+  blockRealNetwork,
   crm,
   fakeAuth,
   odataError,
@@ -18,9 +19,7 @@ import {
   testClient,
 } from './__fixtures__/cdms-test-kit';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+blockRealNetwork();
 
 const SECRETS = ['secret-cookie-value', 'secret-bearer-token', 'MSISAuth', 'Bearer'];
 

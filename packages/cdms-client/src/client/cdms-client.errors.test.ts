@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isCdmsBadRequestError } from '../errors/cdms-bad-request-error';
 import { isCdmsError } from '../errors/cdms-error';
 import { isCdmsForbiddenError } from '../errors/cdms-forbidden-error';
@@ -13,6 +13,7 @@ import { isCdmsUnexpectedResponseError } from '../errors/cdms-unexpected-respons
 import {
   ACCOUNT_ID,
   ACCOUNT_PATH,
+  blockRealNetwork,
   crm,
   odataError,
   odataXmlError,
@@ -22,9 +23,7 @@ import {
   testClient,
 } from './__fixtures__/cdms-test-kit';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+blockRealNetwork();
 
 const ACCOUNT_URL = `${SERVICE_ROOT}/AccountSet(guid'${ACCOUNT_ID}')`;
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isCdmsServerError } from '../errors/cdms-server-error';
 import {
   ACCOUNT_ID,
   ACCOUNT_PATH,
+  blockRealNetwork,
   crm,
   type RecordedRequest,
   rawAccount,
@@ -14,9 +14,7 @@ import {
   testClient,
 } from './__fixtures__/cdms-test-kit';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+blockRealNetwork();
 
 const METADATA_XML = readFileSync(new URL('../odata/__fixtures__/metadata.xml', import.meta.url), 'utf8');
 

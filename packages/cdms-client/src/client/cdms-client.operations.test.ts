@@ -1,12 +1,13 @@
 import axios from 'axios';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { and, eq, property, substringof } from '../odata/filter-builder';
 import { literal } from '../odata/literal';
 import {
   ACCOUNT_ID,
   ACCOUNT_PATH,
   BASE_URL,
+  blockRealNetwork,
   crm,
   fakeAuth,
   ORIGIN,
@@ -18,9 +19,7 @@ import {
 } from './__fixtures__/cdms-test-kit';
 import { CdmsClient } from './cdms-client';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+blockRealNetwork();
 
 const JSON_HEADERS = {
   accept: 'application/json',

@@ -1,11 +1,17 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isCdmsUnexpectedResponseError } from '../errors/cdms-unexpected-response-error';
-import { crm, ORIGIN, rawAccount, rejectionOf, SERVICE_PATH, testClient } from './__fixtures__/cdms-test-kit';
+import {
+  blockRealNetwork,
+  crm,
+  ORIGIN,
+  rawAccount,
+  rejectionOf,
+  SERVICE_PATH,
+  testClient,
+} from './__fixtures__/cdms-test-kit';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+blockRealNetwork();
 
 const guid = (index: number) => `00000000-0000-0000-0000-${String(index).padStart(12, '0')}`;
 const rows = (from: number, count: number) =>

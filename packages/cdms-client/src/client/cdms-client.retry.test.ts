@@ -1,5 +1,5 @@
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isCdmsBadRequestError } from '../errors/cdms-bad-request-error';
 import { isCdmsNetworkError } from '../errors/cdms-network-error';
 import { isCdmsNotFoundError } from '../errors/cdms-not-found-error';
@@ -8,6 +8,7 @@ import { isCdmsTimeoutError } from '../errors/cdms-timeout-error';
 import {
   ACCOUNT_ID,
   ACCOUNT_PATH,
+  blockRealNetwork,
   crm,
   odataError,
   type RecordedRequest,
@@ -18,9 +19,7 @@ import {
   testClient,
 } from './__fixtures__/cdms-test-kit';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
+blockRealNetwork();
 
 const resetError = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 

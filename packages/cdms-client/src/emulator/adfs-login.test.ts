@@ -1,23 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { emulatorPerTest } from './__fixtures__/emulator-test-kit';
 import {
   ADFS_ERROR_LABEL_ID,
   ADFS_INCORRECT_CREDENTIALS,
   ADFS_PASSWORD_FIELD,
   ADFS_USERNAME_FIELD,
 } from './adfs-login';
-import { startCdmsEmulator } from './start-cdms-emulator';
-import type { CdmsEmulator, CdmsEmulatorOptions } from './types';
+import type { CdmsEmulator } from './types';
 
-let emulator: CdmsEmulator | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  emulator = undefined;
-});
-
-async function start(options: CdmsEmulatorOptions): Promise<CdmsEmulator> {
-  emulator = await startCdmsEmulator(options);
-  return emulator;
-}
+const start = emulatorPerTest();
 
 const ADFS_URL = 'https://adfs.example.org/adfs/services/trust';
 const T0 = Date.UTC(2016, 1, 28, 10, 0, 0);

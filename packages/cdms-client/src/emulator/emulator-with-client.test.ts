@@ -1,24 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AdfsFormAuth } from '../auth/adfs-form-auth';
 import { CdmsClient } from '../client/cdms-client';
 import { isCdmsNotFoundError } from '../errors/cdms-not-found-error';
 import { eq, property } from '../odata/filter-builder';
 import { literal } from '../odata/literal';
-import { startCdmsEmulator } from './start-cdms-emulator';
-import type { CdmsEmulator, CdmsEmulatorOptions } from './types';
+import { emulatorPerTest } from './__fixtures__/emulator-test-kit';
 
 // The emulator driven by the package's own client and login: the integration the examples rely on.
 
-let emulator: CdmsEmulator | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  emulator = undefined;
-});
-
-async function start(options: CdmsEmulatorOptions = {}): Promise<CdmsEmulator> {
-  emulator = await startCdmsEmulator(options);
-  return emulator;
-}
+const start = emulatorPerTest();
 
 describe('CdmsClient against the emulator', () => {
   it('creates, reads, lists, updates and deletes', async () => {

@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startCdmsEmulator } from './start-cdms-emulator';
-import type { CdmsEmulator, CdmsEmulatorOptions } from './types';
+import { describe, expect, it } from 'vitest';
+import { emulatorPerTest } from './__fixtures__/emulator-test-kit';
+import type { CdmsEmulator } from './types';
 
-let emulator: CdmsEmulator | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  emulator = undefined;
-});
-
-async function start(options: CdmsEmulatorOptions = {}): Promise<CdmsEmulator> {
-  emulator = await startCdmsEmulator(options);
-  return emulator;
-}
+const start = emulatorPerTest();
 
 const JSON_HEADERS = { Accept: 'application/json', 'Content-Type': 'application/json' };
 const create = (e: CdmsEmulator, name: string) =>

@@ -1,23 +1,15 @@
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseMetadata } from '../odata/metadata';
+import { emulatorPerTest } from './__fixtures__/emulator-test-kit';
 import { startCdmsEmulator } from './start-cdms-emulator';
-import type { CdmsEmulator, CdmsEmulatorOptions } from './types';
+import type { CdmsEmulator } from './types';
 
 const JSON_HEADERS = { Accept: 'application/json' };
 const ACCOUNT_TYPE = 'Microsoft.Crm.Sdk.Data.Services.Account';
 const T0 = Date.UTC(2016, 1, 28, 10, 0, 0);
 
-let emulator: CdmsEmulator | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  emulator = undefined;
-});
-
-async function start(options: CdmsEmulatorOptions = {}): Promise<CdmsEmulator> {
-  emulator = await startCdmsEmulator(options);
-  return emulator;
-}
+const start = emulatorPerTest();
 
 interface JsonAnswer {
   status: number;

@@ -74,6 +74,12 @@ describe('decodeEntity', () => {
 });
 
 describe('encodeEntity', () => {
+  it('keeps an attribute named __proto__ as data', () => {
+    const body = encodeEntity(JSON.parse('{"__proto__": {"Value": 1}}'));
+    expect(Object.keys(body)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(body)).toBe(Object.prototype);
+  });
+
   it('writes dates as /Date(ms)/, also nested, and leaves out undefined', () => {
     expect(
       encodeEntity({

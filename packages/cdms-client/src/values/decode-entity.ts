@@ -40,13 +40,7 @@ export function decodeEntity(raw: Record<string, unknown>): CdmsEntity {
   const entity: CdmsEntity = {};
   for (const [name, value] of Object.entries(raw)) {
     if (name === '__metadata' || isDeferred(value)) continue;
-    // defineProperty keeps an attribute named `__proto__` an ordinary key.
-    Object.defineProperty(entity, name, {
-      value: decodeValue(value),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setOwnKey(entity, name, decodeValue(value));
   }
   return entity;
 }
@@ -73,12 +67,12 @@ export function encodeEntity(values: Readonly<Record<string, unknown>>): Record<
   const body: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values)) {
     if (value === undefined) continue;
-    Object.defineProperty(body, name, {
-      value: encodeValue(value),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setOwnKey(body, name, encodeValue(value));
   }
   return body;
+}
+
+/** Sets `name` as an ordinary own key: unlike `target[name] = value`, an attribute named `__proto__` stays a key. */
+function setOwnKey(target: Record<string, unknown>, name: string, value: unknown): void {
+  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -1,3 +1,6 @@
+import type { StoreColumn } from '../store/store-column';
+import type { CompiledSql } from './compiled-sql';
+
 /**
  * The escape character of every `LIKE` the store emits (`… LIKE ? ESCAPE '!'`). Not the
  * backslash: MySQL string literals treat `\` as an escape themselves, `!` means the same everywhere.
@@ -15,6 +18,26 @@ export type PatternPosition = 'contains' | 'startswith' | 'endswith';
 export function likePattern(text: string, position: PatternPosition): string {
   const escaped = text.replace(/[!%_]/g, (character) => `${LIKE_ESCAPE}${character}`);
   return wrap(escaped, position, '%');
+}
+
+/**
+ * A `LIKE` condition: `template` (`??` stands for the column, `?` for the pattern) with the
+ * store's `ESCAPE` clause, bound to `column` and the pattern matching `text` literally. Dialects
+ * differ only in the template (casts, `ILIKE`, `BINARY`).
+ *
+ * @example likeCondition('CAST(?? AS text) ILIKE ?', name, '50%', 'startswith')
+ * // { sql: "CAST(?? AS text) ILIKE ? ESCAPE '!'", bindings: ['name', '50!%%'] }
+ */
+export function likeCondition(
+  template: string,
+  column: StoreColumn,
+  text: string,
+  position: PatternPosition,
+): CompiledSql {
+  return {
+    sql: `${template} ESCAPE '${LIKE_ESCAPE}'`,
+    bindings: [column.column, likePattern(text, position)],
+  };
 }
 
 /**

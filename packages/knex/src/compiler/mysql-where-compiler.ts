@@ -1,6 +1,6 @@
 import type { StoreColumn } from '../store/store-column';
 import type { CompiledSql } from './compiled-sql';
-import { LIKE_ESCAPE, likePattern, type PatternPosition } from './like-pattern';
+import { likeCondition, type PatternPosition } from './like-pattern';
 import { type DatePart, WhereCompiler } from './where-compiler';
 
 const DATE_FUNCTION: Record<DatePart, string> = {
@@ -57,10 +57,7 @@ export class MysqlWhereCompiler extends WhereCompiler {
     value: string,
     position: PatternPosition,
   ): CompiledSql {
-    return {
-      sql: `?? LIKE CAST(? AS BINARY) ESCAPE '${LIKE_ESCAPE}'`,
-      bindings: [column.column, likePattern(value, position)],
-    };
+    return likeCondition('?? LIKE CAST(? AS BINARY)', column, value, position);
   }
 
   protected override datePart(column: StoreColumn, part: DatePart): CompiledSql {

@@ -1,7 +1,7 @@
 import type { StoreDialect } from '../store/dialect';
 import type { StoreColumn } from '../store/store-column';
 import type { CompileContext, CompiledSql } from './compiled-sql';
-import { LIKE_ESCAPE, likePattern, type PatternPosition } from './like-pattern';
+import { likeCondition, type PatternPosition } from './like-pattern';
 import { type DatePart, WhereCompiler } from './where-compiler';
 
 const EXTRACT_FIELD: Record<DatePart, string> = {
@@ -39,10 +39,7 @@ export class PostgresWhereCompiler extends WhereCompiler {
     value: string,
     position: PatternPosition,
   ): CompiledSql {
-    return {
-      sql: `CAST(?? AS text) LIKE ? ESCAPE '${LIKE_ESCAPE}'`,
-      bindings: [column.column, likePattern(value, position)],
-    };
+    return likeCondition('CAST(?? AS text) LIKE ?', column, value, position);
   }
 
   protected override likeCaseInsensitive(
@@ -50,10 +47,7 @@ export class PostgresWhereCompiler extends WhereCompiler {
     value: string,
     position: PatternPosition,
   ): CompiledSql {
-    return {
-      sql: `CAST(?? AS text) ILIKE ? ESCAPE '${LIKE_ESCAPE}'`,
-      bindings: [column.column, likePattern(value, position)],
-    };
+    return likeCondition('CAST(?? AS text) ILIKE ?', column, value, position);
   }
 
   protected override datePart(column: StoreColumn, part: DatePart): CompiledSql {

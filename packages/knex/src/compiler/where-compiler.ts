@@ -7,11 +7,11 @@ import type {
   OrNode,
   WhereNode,
 } from '@cdms-sync/core';
-import { NotSupportedError, ValidationError } from '@cdms-sync/core';
+import { NotSupportedError, ValidationError, WhereNodeVisitor } from '@cdms-sync/core';
 import type { StoreDialect } from '../store/dialect';
 import type { StoreColumn } from '../store/store-column';
 import { type CompileContext, type CompiledSql, joinSql } from './compiled-sql';
-import { LIKE_ESCAPE, likePattern, type PatternPosition } from './like-pattern';
+import { likeCondition, type PatternPosition } from './like-pattern';
 
 /** Compiles one lookup on one column. `value` is the raw model value from the tree. */
 export type LookupCompiler = (column: StoreColumn, value: unknown) => CompiledSql;
@@ -23,6 +23,8 @@ export type LookupSqlMap = { readonly [Name in LookupName]?: LookupCompiler };
 export type DatePart = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'week_day';
 
 const DATE_PARTS: readonly DatePart[] = ['year', 'month', 'day', 'hour', 'minute', 'second', 'week_day'];
+
+const WHERE_NODE_KINDS: ReadonlySet<unknown> = new Set<WhereNode['kind']>(['and', 'or', 'not', 'lookup']);
 
 const MATCHES_NOTHING: CompiledSql = { sql: '1 = 0', bindings: [] };
 const MATCHES_EVERYTHING: CompiledSql = { sql: '1 = 1', bindings: [] };
@@ -41,13 +43,15 @@ const MATCHES_EVERYTHING: CompiledSql = { sql: '1 = 1', bindings: [] };
  * // { kind: 'not', child: { kind: 'lookup', field: 'name', lookup: 'icontains', value: '50%' } } on PostgreSQL:
  * // NOT ((CAST("name" AS text) ILIKE '%50!%%' ESCAPE '!' AND "name" IS NOT NULL))
  */
-export abstract class WhereCompiler {
+export abstract class WhereCompiler extends WhereNodeVisitor<CompiledSql> {
   abstract readonly dialect: StoreDialect;
   /** How many `not` nodes enclose the node being compiled. */
   #negationDepth = 0;
   #lookups: LookupSqlMap | undefined;
 
-  constructor(protected readonly context: CompileContext) {}
+  constructor(protected readonly context: CompileContext) {
+    super();
+  }
 
   /** Lookups this dialect cannot evaluate; compiling one throws `NotSupportedError`. */
   get unsupportedLookups(): readonly LookupName[] {
@@ -83,24 +87,16 @@ export abstract class WhereCompiler {
     };
   }
 
-  protected visit(node: WhereNode): CompiledSql {
-    switch (node.kind) {
-      case 'and':
-        return this.visitAnd(node);
-      case 'or':
-        return this.visitOr(node);
-      case 'not':
-        return this.visitNot(node);
-      case 'lookup':
-        return this.visitLookup(node);
-      default:
-        throw new ValidationError(
-          `Unknown where node kind ${JSON.stringify((node as { kind?: unknown }).kind)}.`,
-        );
-    }
+  /** Dispatches on the node kind (see `WhereNodeVisitor`). */
+  override visit(node: WhereNode): CompiledSql {
+    // A tree from untyped code may hold any kind: say so instead of compiling `undefined`.
+    const kind: unknown = node.kind;
+    if (!WHERE_NODE_KINDS.has(kind))
+      throw new ValidationError(`Unknown where node kind ${JSON.stringify(kind)}.`);
+    return super.visit(node);
   }
 
-  protected visitAnd(node: AndNode): CompiledSql {
+  override visitAnd(node: AndNode): CompiledSql {
     if (node.children.length === 0) return MATCHES_EVERYTHING;
     return this.group(
       node.children.map((child) => this.visit(child)),
@@ -108,7 +104,7 @@ export abstract class WhereCompiler {
     );
   }
 
-  protected visitOr(node: OrNode): CompiledSql {
+  override visitOr(node: OrNode): CompiledSql {
     if (node.children.length === 0) return MATCHES_NOTHING;
     return this.group(
       node.children.map((child) => this.visit(child)),
@@ -116,7 +112,7 @@ export abstract class WhereCompiler {
     );
   }
 
-  protected visitNot(node: NotNode): CompiledSql {
+  override visitNot(node: NotNode): CompiledSql {
     this.#negationDepth += 1;
     try {
       const child = this.visit(node.child);
@@ -126,7 +122,7 @@ export abstract class WhereCompiler {
     }
   }
 
-  protected visitLookup(node: LookupNode): CompiledSql {
+  override visitLookup(node: LookupNode): CompiledSql {
     const column = this.context.columnFor(node.field);
     const compileLookup = this.lookups()[node.lookup];
     if (compileLookup === undefined || this.unsupportedLookups.includes(node.lookup)) {
@@ -259,17 +255,11 @@ export abstract class WhereCompiler {
   }
 
   protected likeCaseSensitive(column: StoreColumn, value: string, position: PatternPosition): CompiledSql {
-    return {
-      sql: `?? LIKE ? ESCAPE '${LIKE_ESCAPE}'`,
-      bindings: [column.column, likePattern(value, position)],
-    };
+    return likeCondition('?? LIKE ?', column, value, position);
   }
 
   protected likeCaseInsensitive(column: StoreColumn, value: string, position: PatternPosition): CompiledSql {
-    return {
-      sql: `lower(??) LIKE lower(?) ESCAPE '${LIKE_ESCAPE}'`,
-      bindings: [column.column, likePattern(value, position)],
-    };
+    return likeCondition('lower(??) LIKE lower(?)', column, value, position);
   }
 
   /** The SQL extracting `part` from `column` in UTC, as an integer (`week_day`: 1 = Sunday … 7 = Saturday). */

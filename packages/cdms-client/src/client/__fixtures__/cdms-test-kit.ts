@@ -1,7 +1,7 @@
 // Shared by the client's nock tests: one fake organisation, a recording reply, a fake auth and
 // a logger that keeps every line, so tests can assert the exact request and search for secrets.
 import nock from 'nock';
-import { vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import type { CdmsAuth, CdmsAuthContext } from '../../auth/cdms-auth';
 import { CdmsClient } from '../cdms-client';
 import type { CdmsClientOptions, CdmsLogger, CdmsRequestEvent } from '../types';
@@ -112,6 +112,16 @@ export function testClient(options: Partial<CdmsClientOptions> = {}) {
   const events: CdmsRequestEvent[] = [];
   client.on('request', (event) => events.push(event));
   return { client, logger, events };
+}
+
+/**
+ * Keeps the calling test file off the network: no request may leave the process, and the nock
+ * interceptors a test left unused are dropped after it. Call once at the top of the file.
+ */
+export function blockRealNetwork(): void {
+  beforeAll(() => nock.disableNetConnect());
+  afterEach(() => nock.cleanAll());
+  afterAll(() => nock.enableNetConnect());
 }
 
 /** The nock scope of the fake organisation. */
