@@ -81,7 +81,9 @@ describeEachDatabase(databases, (database) => {
     f.cdms
       .get(`${ROOT}/AccountSet(guid'${id}')`)
       .query(true)
-      .reply(200, { d: { ModifiedOn: `/Date(${T2.getTime() + 1000})/` } });
+      .reply(200, {
+        d: account({ id, name: 'Acme Ltd', uk: true, modified: new Date(T2.getTime() + 1000) }),
+      });
     refreshed.ukOrganisation = true;
     await refreshed.save();
     f.cdms.delete(`${ROOT}/AccountSet(guid'${id}')`).reply(204);

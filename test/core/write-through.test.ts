@@ -142,7 +142,7 @@ describe('writes', () => {
       f.cdms
         .get(`${ROOT}/AccountSet(guid'${id}')`)
         .query(true)
-        .reply(200, { d: { ModifiedOn: `/Date(${T2.getTime()})/` } });
+        .reply(200, { d: account({ id, name: id === GUID ? 'A' : 'B', uk: true, modified: T2 }) });
     }
     const changed = await f.sync.runAs({ user: 'bob', comment: 'mark UK' }, () =>
       f.Organisation.objects.orderBy('name').update({ ukOrganisation: true }),
@@ -151,11 +151,12 @@ describe('writes', () => {
     expect(f.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
       `GET ${ROOT}/AccountSet?$select=${ACCOUNT_SELECT}&$orderby=Name asc`,
       `MERGE ${ROOT}/AccountSet(guid'${GUID}')`,
-      `GET ${ROOT}/AccountSet(guid'${GUID}')?$select=ModifiedOn`,
+      `GET ${ROOT}/AccountSet(guid'${GUID}')?$select=${ACCOUNT_SELECT}`,
       `MERGE ${ROOT}/AccountSet(guid'${GUID2}')`,
-      `GET ${ROOT}/AccountSet(guid'${GUID2}')?$select=ModifiedOn`,
+      `GET ${ROOT}/AccountSet(guid'${GUID2}')?$select=${ACCOUNT_SELECT}`,
     ]);
-    expect(f.requests[1]?.body).toEqual({ Name: 'A', optevia_ukorganisation: true });
+    // Only the given mapped field is MERGEd.
+    expect(f.requests[1]?.body).toEqual({ optevia_ukorganisation: true });
     expect(await knex('organisation').where({ uk_organisation: true }).count({ n: '*' })).toEqual([{ n: 2 }]);
     const history = await f.sync.history(f.Organisation);
     expect(history.filter((entry) => entry.kind === 'local')).toMatchObject([
@@ -209,7 +210,7 @@ describe('writes', () => {
     f.cdms
       .get(ONE)
       .query(true)
-      .reply(200, { d: { ModifiedOn: `/Date(${T2.getTime()})/` } });
+      .reply(200, { d: account({ id: GUID, name: 'Acme', uk: true, modified: T2 }) });
     const [acme, created] = await f.Organisation.objects.updateOrCreate(
       { name: 'Acme' },
       { ukOrganisation: true },

@@ -53,6 +53,12 @@ export type { CompiledODataFilter } from './odata/odata-filter-compiler';
 export { ODATA_LOOKUPS, ODATA_UNSUPPORTED_LOOKUPS } from './odata/odata-lookups';
 export type { ODataLiteralResult, ODataLookup, ODataLookupContext } from './odata/odata-lookups';
 export type { ODataCondition } from './odata/odata-condition';
+/** Splitting list requests whose URL would be too long for CRM 2011. */
+export { DEFAULT_MAX_URL_LENGTH, fitListQuery, listUrlLength } from './odata/fit-list-query';
+export type { FitListQueryOptions, FitStrategy, FittedListQueries } from './odata/fit-list-query';
+/** Aggregates of `QuerySet.aggregate(…)`, named as in Django. */
+export { Avg, Count, Max, Min, Sum } from './query/aggregation';
+export type { AggregateResult, Aggregation } from './query/aggregation';
 // #endregion query-and-migrator
 
 // #region sync-and-models
@@ -66,7 +72,7 @@ export type { ModelClass as SyncedModelClass } from './model/model-class';
 export { foreignKeyLocalField } from './model/model-meta';
 export { Manager } from './manager/manager';
 export { QuerySet } from './manager/query-set';
-export type { QueryInput, ValuesListOptions } from './manager/query-set';
+export type { InBulkOptions, QueryInput, ValuesListOptions } from './manager/query-set';
 export { API_SUPPORT, renderApiSupportTable } from './manager/api-support';
 export type { ApiSupportRow } from './manager/api-support';
 export { CDMS_REFRESH_COMMENT, CDMS_REFRESH_USER, DEFAULT_HISTORY_TABLE } from './history/history-entry';
@@ -75,13 +81,23 @@ export type { HistoryEntry, HistoryKind } from './history/history-entry';
 
 // #region contracts (shared types of the query tree and the local store)
 export { LOOKUP_NAMES, LOOKUP_SEP } from './query/where-node';
-export type { AndNode, LookupName, LookupNode, NotNode, OrderByTerm, OrNode, WhereNode } from './query/where-node';
 export type {
+  AndNode,
+  LookupName,
+  LookupNode,
+  NotNode,
+  OrderByTerm,
+  OrNode,
+  WhereNode,
+} from './query/where-node';
+export type {
+  AggregateFunction,
   ColumnDescription,
   ColumnType,
   FindOptions,
   LocalStore,
   Row,
+  StoreAggregation,
   StoreCapabilities,
   SyncedRow,
   UpsertResult,

@@ -4,16 +4,20 @@
  * to one Sync).
  */
 import { CdmsClient } from '@cdms-sync/cdms-client';
-import { createSync, type Manager, type Sync, SyncedModel, type SyncOptions } from '@cdms-sync/core';
+import {
+  createSync,
+  fields,
+  type Manager,
+  Migrator,
+  type Sync,
+  SyncedModel,
+  type SyncOptions,
+} from '@cdms-sync/core';
 import { createHistoryTable, createSyncedTable, knexStore, openPglite } from '@cdms-sync/knex';
 import nock from 'nock';
 
 /** The Knex type, taken from `@cdms-sync/knex` (knex itself is a dependency of that package only). */
 export type Knex = Awaited<ReturnType<typeof openPglite>>;
-
-// The migrator API is imported from its files until the core index exports it.
-import { fields } from '../../../packages/core/src/migrator/fields';
-import { Migrator } from '../../../packages/core/src/migrator/migrator';
 
 export const CDMS_ORIGIN = 'http://cdms.test';
 export const BASE_URL = `${CDMS_ORIGIN}/ORG`;

@@ -30,8 +30,9 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     sync: true,
     skipCdms: true,
     requests:
-      '1 list + 1 per `__next` page (up to the slice or `syncPageLimit`); 0 when the filter matches nothing',
-    notes: 'lazy; synced when awaited',
+      '1 list + 1 per `__next` page (up to the slice or `syncPageLimit`); 0 when the filter matches nothing; a URL over `maxUrlLength` (2000) is split into several lists',
+    notes:
+      'lazy; synced when awaited; a long `or` chain (`in` of many values) is split, or dropped (superset) when under `not`',
   },
   {
     call: 'exclude(conditions | Q)',
@@ -108,6 +109,53 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     notes: '',
   },
   {
+    call: 'latest(...fields)',
+    on: 'querySet',
+    method: 'latest',
+    sync: true,
+    skipCdms: true,
+    requests: '1 list (`$orderby` reversed for latest, `$top=1`)',
+    notes: 'default field `modified`; DoesNotExistError when empty',
+  },
+  {
+    call: 'earliest(...fields)',
+    on: 'querySet',
+    method: 'earliest',
+    sync: true,
+    skipCdms: true,
+    requests: '1 list (`$top=1`)',
+    notes: 'as latest',
+  },
+  {
+    call: 'inBulk(ids, { fieldName })',
+    on: 'querySet',
+    method: 'inBulk',
+    sync: true,
+    skipCdms: true,
+    requests:
+      'mapped field: 1 list (`F eq … or …`, split when long); local-only field (`id`): 1 list by the GUIDs of the local rows; 0 for `[]`',
+    notes: 'a `Map` keyed by the field',
+  },
+  {
+    call: 'distinct()',
+    on: 'querySet',
+    method: 'distinct',
+    sync: true,
+    skipCdms: true,
+    requests: 'as filter',
+    notes: 'drops repeated `values()` / `valuesList()` results (before the slice)',
+  },
+  {
+    call: 'aggregate({ name: Count | Sum | Avg | Min | Max(field) })',
+    on: 'querySet',
+    method: 'aggregate',
+    sync: true,
+    skipCdms: true,
+    requests: 'as count',
+    notes:
+      'syncs, then one local query; needs a store with `aggregate` (else NotSupportedError before any request); not on a slice',
+  },
+  {
     call: 'exists()',
     on: 'querySet',
     method: 'exists',
@@ -167,8 +215,10 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     method: 'save',
     sync: true,
     skipCdms: true,
-    requests: '1 MERGE + 1 GET (`ModifiedOn`); +1 GET with `detectConflicts`',
-    notes: 'mapped fields only',
+    requests:
+      '1 MERGE + 1 GET (the mapped attributes: `ModifiedOn` and fields changed in CDMS meanwhile); +1 GET with `detectConflicts`; 0 when no mapped field changed',
+    notes:
+      'MERGEs only the mapped fields changed since the object was loaded (last write wins per field); local-only changes are written locally (history `local`); nothing changed: nothing written',
   },
   {
     call: 'obj.delete()',
@@ -239,7 +289,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     method: 'update',
     sync: true,
     skipCdms: true,
-    requests: 'as filter, then MERGE + GET per row',
+    requests: 'as filter, then MERGE (the given mapped fields) + GET per row',
     notes: 'one transaction',
   },
   {
@@ -279,7 +329,16 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     notes: 'CDMS cannot express them',
   },
   {
-    call: 'annotate / aggregate / distinct / raw',
+    call: 'model without `static migrator`',
+    on: 'manager',
+    method: 'all',
+    sync: false,
+    skipCdms: true,
+    requests: '0',
+    notes: 'a plain local model (the exit path once CDMS is retired): every call as with skipCdms',
+  },
+  {
+    call: 'annotate / raw / selectRelated / prefetchRelated / defer / only',
     on: 'querySet',
     method: 'annotate',
     sync: false,

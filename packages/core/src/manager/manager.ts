@@ -1,9 +1,11 @@
 import type { ModelMeta } from '../model/model-meta';
 import type { SyncedModel } from '../model/synced-model';
+import type { AggregateResult, Aggregation } from '../query/aggregation';
 import type { CreateValues, FilterConditions, ModelFieldName, OrderByField } from '../query/filter-types';
-import { EMPTY_QUERY_STATE } from '../sync/query-state';
+import type { AggregateFunction } from '../store/local-store';
+import { EMPTY_QUERY_STATE, LOCAL_QUERY_STATE } from '../sync/query-state';
 import type { SyncEngine } from '../sync/sync-engine';
-import { type QueryInput, QuerySet, type ValuesListOptions } from './query-set';
+import { type InBulkOptions, type QueryInput, QuerySet, type ValuesListOptions } from './query-set';
 
 /**
  * A model's entry point, `Organisation.objects`: every QuerySet method, starting from all rows.
@@ -23,9 +25,9 @@ export class Manager<T extends SyncedModel> {
     /** @internal */ readonly meta: ModelMeta<T>,
   ) {}
 
-  /** A QuerySet of every row. */
+  /** A QuerySet of every row (local only for a model without a migrator). */
   all(): QuerySet<T> {
-    return new QuerySet(this.engine, this.meta, EMPTY_QUERY_STATE);
+    return new QuerySet(this.engine, this.meta, this.meta.synced ? EMPTY_QUERY_STATE : LOCAL_QUERY_STATE);
   }
 
   /** See {@link QuerySet.filter}. */
@@ -71,6 +73,36 @@ export class Manager<T extends SyncedModel> {
   /** See {@link QuerySet.last}. */
   last(): Promise<T | null> {
     return this.all().last();
+  }
+
+  /** See {@link QuerySet.latest}. */
+  latest(...fields: OrderByField<T>[]): Promise<T> {
+    return this.all().latest(...fields);
+  }
+
+  /** See {@link QuerySet.earliest}. */
+  earliest(...fields: OrderByField<T>[]): Promise<T> {
+    return this.all().earliest(...fields);
+  }
+
+  /** See {@link QuerySet.inBulk}. */
+  inBulk<K extends ModelFieldName<T> = 'id' & ModelFieldName<T>>(
+    ids?: readonly T[K][],
+    options?: InBulkOptions<K>,
+  ): Promise<Map<T[K], T>> {
+    return this.all().inBulk(ids, options);
+  }
+
+  /** See {@link QuerySet.distinct}. */
+  distinct(): QuerySet<T> {
+    return this.all().distinct();
+  }
+
+  /** See {@link QuerySet.aggregate}: over every row. */
+  aggregate<S extends Readonly<Record<string, Aggregation<AggregateFunction, ModelFieldName<T>>>>>(
+    aggregations: S,
+  ): Promise<AggregateResult<T, S>> {
+    return this.all().aggregate(aggregations);
   }
 
   /** See {@link QuerySet.exists}. */

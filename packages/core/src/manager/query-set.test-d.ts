@@ -2,6 +2,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import { fields } from '../migrator/fields';
 import { Migrator } from '../migrator/migrator';
 import { SyncedModel } from '../model/synced-model';
+import { Count, Min, Sum } from '../query/aggregation';
 import type { Manager } from './manager';
 import type { QuerySet } from './query-set';
 
@@ -66,5 +67,18 @@ describe('Manager / QuerySet types', () => {
     expectTypeOf(Organisation.objects.valuesList('name', { flat: true })).toEqualTypeOf<Promise<string[]>>();
     // @ts-expect-error unknown field
     Organisation.objects.values('nmae');
+  });
+
+  it('aggregate / inBulk / latest are typed by the model', () => {
+    expectTypeOf(
+      Organisation.objects.aggregate({ total: Count('id'), first: Min('name'), sum: Sum('id') }),
+    ).resolves.toEqualTypeOf<{ total: number; first: string | null; sum: number | null }>();
+    // @ts-expect-error unknown field
+    Organisation.objects.aggregate({ total: Count('nmae') });
+    expectTypeOf(Organisation.objects.inBulk([1, 2])).resolves.toEqualTypeOf<Map<number, Organisation>>();
+    expectTypeOf(Organisation.objects.inBulk(['Acme'], { fieldName: 'name' })).resolves.toEqualTypeOf<
+      Map<string, Organisation>
+    >();
+    expectTypeOf(Organisation.objects.latest('name')).resolves.toEqualTypeOf<Organisation>();
   });
 });

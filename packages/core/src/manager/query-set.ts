@@ -1,14 +1,23 @@
 import { DoesNotExistError, FieldError, NotSupportedError } from '../errors/errors';
-import type { ModelMeta } from '../model/model-meta';
+import type { ModelMeta, ResolvedModel } from '../model/model-meta';
 import type { SyncedModel } from '../model/synced-model';
+import { resolveCodec } from '../odata/resolve-codec';
+import type { AggregateResult, Aggregation } from '../query/aggregation';
 import type { CreateValues, FilterConditions, ModelFieldName, OrderByField } from '../query/filter-types';
 import { isQ, type Q } from '../query/q';
 import { LOOKUP_SEP } from '../query/where-node';
+import type { AggregateFunction } from '../store/local-store';
 import type { QueryState } from '../sync/query-state';
 import type { SyncEngine } from '../sync/sync-engine';
 
 /** A `filter()` / `exclude()` / `get()` argument: a conditions object or a `Q`. */
 export type QueryInput<T> = FilterConditions<T> | Q<T>;
+
+/** Options of `inBulk(ids, { fieldName })`. */
+export interface InBulkOptions<K extends string> {
+  /** The field the ids are values of; it should be unique. @default 'id' */
+  fieldName?: K;
+}
 
 /** Options of `valuesList(field, { flat: true })`. */
 export interface ValuesListOptions {
@@ -145,6 +154,122 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
     return row ?? null;
   }
 
+  /**
+   * The latest row by `fields` (default `modified`): the ordering reversed, then one row
+   * (`$top=1`). Throws `DoesNotExistError` when nothing matches.
+   * @example
+   * ```ts
+   * await Organisation.objects.filter({ ukOrganisation: true }).latest('created');
+   * // $filter=optevia_ukorganisation eq true&$orderby=CreatedOn desc&$top=1
+   * ```
+   */
+  async latest(...fields: OrderByField<T>[]): Promise<T> {
+    const ordering = (fields.length > 0 ? fields : ['modified']) as string[];
+    return this.#firstBy(
+      'latest',
+      ordering.map((field) => (field.startsWith('-') ? field.slice(1) : `-${field}`)),
+    );
+  }
+
+  /**
+   * The earliest row by `fields` (default `modified`): one row (`$top=1`). Throws
+   * `DoesNotExistError` when nothing matches.
+   * @example
+   * ```ts
+   * await Organisation.objects.earliest('name'); // $orderby=Name asc&$top=1
+   * ```
+   */
+  async earliest(...fields: OrderByField<T>[]): Promise<T> {
+    return this.#firstBy('earliest', (fields.length > 0 ? fields : ['modified']) as string[]);
+  }
+
+  async #firstBy(method: string, ordering: readonly string[]): Promise<T> {
+    if (this.state.offset > 0 || this.state.limit !== undefined) {
+      throw new NotSupportedError(`Cannot call ${method}() once a slice has been taken`);
+    }
+    const [row] = await this.#clone({ orderBy: Object.freeze([...ordering]) })
+      .slice(0, 1)
+      .#fetch();
+    if (!row) throw new DoesNotExistError(`${this.meta.Model.name} matching the query does not exist`);
+    return row;
+  }
+
+  /**
+   * The matching objects keyed by `fieldName` (default `id`), as a `Map`; all matching objects when
+   * `ids` is not given. The field should be unique (a repeated value keeps the last object).
+   *
+   * In CDMS mode a mapped field is synced with `$filter=F eq … or …` (split into several requests
+   * when the URL would be too long). A local-only field (such as `id`) cannot be sent to CDMS: the
+   * rows it names are looked up locally and refreshed by their GUIDs (`AccountId eq guid'…' or …`).
+   * @example
+   * ```ts
+   * const byId = await Organisation.objects.inBulk([1, 2]); // Map { 1 => Organisation, 2 => Organisation }
+   * const byName = await Organisation.objects.inBulk(['Acme'], { fieldName: 'name' }); // $filter=Name eq 'Acme'
+   * ```
+   */
+  async inBulk<K extends ModelFieldName<T> = 'id' & ModelFieldName<T>>(
+    ids?: readonly T[K][],
+    options: InBulkOptions<K> = {},
+  ): Promise<Map<T[K], T>> {
+    const fieldName: string = options.fieldName ?? 'id';
+    if (this.state.offset > 0 || this.state.limit !== undefined) {
+      throw new NotSupportedError('Cannot call inBulk() once a slice has been taken');
+    }
+    const resolved = await this.meta.resolve();
+    if (!resolved.localFields.has(fieldName)) {
+      throw new FieldError(`${this.meta.Model.name} has no field ${fieldName}`);
+    }
+    const byKey = new Map<T[K], T>();
+    if (ids !== undefined && ids.length === 0) return byKey;
+    let query = ids === undefined ? this.all() : this.filter({ [`${fieldName}__in`]: [...ids] } as never);
+    if (
+      ids !== undefined &&
+      !this.state.skipCdms &&
+      this.meta.synced &&
+      !isMappedField(resolved, fieldName)
+    ) {
+      const guids = (await query.skipCdms().valuesList('cdmsPk' as never, { flat: true })) as unknown[];
+      const known = guids.filter((guid): guid is string => typeof guid === 'string');
+      if (known.length > 0) {
+        const refresh = this.filter({ cdmsPk__in: known } as never);
+        await this.engine.syncMatching(this.meta, await this.engine.prepare(this.meta, refresh.state));
+      }
+      query = query.skipCdms();
+    }
+    for (const object of await query)
+      byKey.set((object as Record<string, unknown>)[fieldName] as T[K], object);
+    return byKey;
+  }
+
+  /**
+   * Drop repeated results of `values()` / `valuesList()` (Django's `distinct()`); objects are
+   * already distinct. Answered from the local store, so it works in CDMS mode too.
+   * @example
+   * ```ts
+   * await Organisation.objects.distinct().valuesList('ukOrganisation', { flat: true }); // [false, true]
+   * // SELECT uk_organisation FROM organisation ORDER BY modified, id -- then repeated values dropped
+   * ```
+   */
+  distinct(): QuerySet<T> {
+    return this.#clone({ distinct: true });
+  }
+
+  /**
+   * Aggregates over the matching rows, computed by the local store in one query (after syncing the
+   * matching rows, as `count()` does). Needs a store with `aggregate`; otherwise, and on a sliced
+   * query, `NotSupportedError` before any request.
+   * @example
+   * ```ts
+   * await Organisation.objects.skipCdms().aggregate({ total: Count('id'), newest: Max('created') });
+   * // { total: 2, newest: Date } -- SELECT count(id) AS total, max(created) AS newest FROM organisation
+   * ```
+   */
+  async aggregate<S extends Readonly<Record<string, Aggregation<AggregateFunction, ModelFieldName<T>>>>>(
+    aggregations: S,
+  ): Promise<AggregateResult<T, S>> {
+    return (await this.engine.aggregate(this.meta, this.state, aggregations)) as AggregateResult<T, S>;
+  }
+
   /** True when at least one row matches. Syncs at most one row (`$top=1`). */
   async exists(): Promise<boolean> {
     if (this.state.none) return false;
@@ -152,9 +277,7 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
       offset: this.state.offset,
       limit: 1,
     });
-    if (prepared.matchesNothing) return false;
-    await this.engine.syncMatching(this.meta, prepared);
-    const rows = await this.engine.findLocal(this.meta, prepared, { offset: this.state.offset, limit: 1 }, [
+    const rows = await this.engine.syncAndFind(this.meta, prepared, { offset: this.state.offset, limit: 1 }, [
       'id',
     ]);
     return rows.length > 0;
@@ -168,17 +291,12 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
     if (this.state.none) return 0;
     const prepared = await this.engine.prepare(this.meta, this.state);
     if (prepared.matchesNothing) return 0;
-    await this.engine.syncMatching(this.meta, prepared);
     if (this.state.offset === 0 && this.state.limit === undefined) {
+      await this.engine.syncMatching(this.meta, prepared);
       return this.engine.store.count(this.meta.table, prepared.storeWhere);
     }
-    const rows = await this.engine.findLocal(
-      this.meta,
-      prepared,
-      { offset: this.state.offset, limit: this.state.limit },
-      ['id'],
-    );
-    return rows.length;
+    const slice = { offset: this.state.offset, limit: this.state.limit };
+    return (await this.engine.syncAndFind(this.meta, prepared, slice, ['id'])).length;
   }
 
   /**
@@ -214,6 +332,7 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
         return [await this.get(conditions), false];
       } catch (error) {
         if (!(error instanceof DoesNotExistError)) throw error;
+        await this.#dropDeletedInCdms(conditions, error);
         return [await this.create({ ...exactValues(conditions), ...defaults } as CreateValues<T>), true];
       }
     });
@@ -233,12 +352,23 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
         existing = await this.get(conditions);
       } catch (error) {
         if (!(error instanceof DoesNotExistError)) throw error;
+        await this.#dropDeletedInCdms(conditions, error);
         return [await this.create({ ...exactValues(conditions), ...defaults } as CreateValues<T>), true];
       }
       Object.assign(existing, defaults);
       await existing.save({ skipCdms: this.state.skipCdms });
       return [existing, false];
     });
+  }
+
+  /**
+   * `get()` found a local row whose CDMS record is gone (a 404): before creating its replacement,
+   * delete that stale local row (local only, history `delete`) so that it does not survive beside it.
+   */
+  async #dropDeletedInCdms(conditions: FilterConditions<T>, error: DoesNotExistError): Promise<void> {
+    const cause = (error as { cause?: { code?: unknown } }).cause;
+    if (cause?.code !== 'CDMS_NOT_FOUND') return;
+    await this.filter(conditions).skipCdms().delete();
   }
 
   /**
@@ -307,6 +437,7 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
 
   async #rows(fields: readonly string[] | undefined): Promise<Record<string, unknown>[]> {
     if (this.state.none) return [];
+    if (this.state.distinct && fields) return this.#distinctRows(fields);
     const prepared = await this.engine.prepare(this.meta, this.state);
     if (prepared.matchesNothing) return [];
     if (fields) {
@@ -316,13 +447,26 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
         }
       }
     }
-    await this.engine.syncMatching(this.meta, prepared);
-    return this.engine.findLocal(
+    return this.engine.syncAndFind(
       this.meta,
       prepared,
       { offset: this.state.offset, limit: this.state.limit },
       fields,
     );
+  }
+
+  /** `distinct()` values: repeated results dropped before the slice is taken, as SQL's DISTINCT does. */
+  async #distinctRows(fields: readonly string[]): Promise<Record<string, unknown>[]> {
+    const unsliced = this.#clone({ offset: 0, limit: undefined, distinct: false });
+    const seen = new Set<string>();
+    const unique = (await unsliced.#rows(fields)).filter((row) => {
+      const key = JSON.stringify(fields.map((field) => row[field]));
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    const end = this.state.limit === undefined ? undefined : this.state.offset + this.state.limit;
+    return unique.slice(this.state.offset, end);
   }
 
   async #fetch(): Promise<T[]> {
@@ -349,6 +493,15 @@ function filterOrExclude<T extends SyncedModel>(
   }
   const filters = Object.freeze([...query.state.filters, { negate, input }]);
   return new QuerySet(query.engine, query.meta, Object.freeze({ ...query.state, filters }));
+}
+
+/** True when CDMS can filter by `field`: a mapped field, `cdmsPk`, `created` or `modified`. */
+function isMappedField(resolved: ResolvedModel, field: string): boolean {
+  const modelField = resolved.schema.fields.get(field);
+  const migrator = resolved.schema.migrator;
+  return (
+    modelField !== undefined && migrator !== undefined && resolveCodec(modelField, migrator) !== undefined
+  );
 }
 
 /** The exact-match keys of a conditions object (`{ name: 'Acme', age__gt: 3 }` -> `{ name: 'Acme' }`). */

@@ -9,6 +9,7 @@ import {
 import { ValidationError } from '../errors/errors';
 import { describeValue } from '../query/describe-value';
 import { normaliseGuid } from '../query/guid';
+import { EQUALITY_LOOKUPS, ORDERED_LOOKUPS, TEXT_MATCH_LOOKUPS } from '../query/lookup-groups';
 import type { LookupName } from '../query/where-node';
 import type { ColumnType } from '../store/local-store';
 import type { FieldCodec, FieldCodecKind, ModelClass } from './field-codec';
@@ -25,18 +26,9 @@ export interface ReferenceFieldOptions extends FieldOptions {
   logicalName?: string;
 }
 
-const EQUALITY: readonly LookupName[] = ['exact', 'in', 'isnull'];
-const ORDERED: readonly LookupName[] = [...EQUALITY, 'gt', 'gte', 'lt', 'lte', 'range'];
-const TEXT: readonly LookupName[] = [
-  ...ORDERED,
-  'iexact',
-  'contains',
-  'icontains',
-  'startswith',
-  'istartswith',
-  'endswith',
-  'iendswith',
-];
+const EQUALITY = EQUALITY_LOOKUPS;
+const ORDERED = ORDERED_LOOKUPS;
+const TEXT: readonly LookupName[] = [...ORDERED, ...TEXT_MATCH_LOOKUPS];
 const TEMPORAL: readonly LookupName[] = [...ORDERED, 'year'];
 
 const DECIMAL_PATTERN = /^-?\d+(\.\d+)?$/;

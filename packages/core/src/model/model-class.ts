@@ -15,7 +15,7 @@ export interface ModelClass<T extends SyncedModel = SyncedModel> {
   readonly prototype: T;
   /** The local table. */
   table: string;
-  /** How the model maps to its CDMS entity. */
-  migrator: Migrator;
+  /** How the model maps to its CDMS entity; absent for a plain local model (see `SyncedModel.migrator`). */
+  migrator?: Migrator | undefined;
   readonly name: string;
 }

@@ -1,4 +1,4 @@
-import { FieldError } from '../errors/errors';
+import { FieldError, NotSupportedError } from '../errors/errors';
 import type { FieldCodec } from '../migrator/field-codec';
 import type { Migrator } from '../migrator/migrator';
 import type { ModelSchema } from '../query/model-schema';
@@ -28,7 +28,21 @@ export interface ResolvedModel {
   /** Mapped foreign keys by migrator field name. */
   readonly foreignKeys: ReadonlyMap<string, ForeignKeyField>;
   readonly schema: ModelSchema;
+  /**
+   * The table has the optional `cdms_version` column (field `cdmsVersion`, a bigint): CDMS
+   * `VersionNumber` is then read and kept there, and a record whose `ModifiedOn` equals the local
+   * `modified` but whose `VersionNumber` is greater (two writes within one second) is refreshed.
+   */
+  readonly versioned: boolean;
+  /** `$select` of every read: the migrator's attributes, plus `VersionNumber` when `versioned`. */
+  readonly selectAttributes: readonly string[];
 }
+
+/** The optional local field that keeps CDMS `VersionNumber` (column `cdms_version`). @internal */
+export const VERSION_FIELD = 'cdmsVersion';
+
+/** The CDMS attribute `VERSION_FIELD` mirrors. @internal */
+export const VERSION_ATTRIBUTE = 'VersionNumber';
 
 /** The local field that stores foreign key `field`: `organisation` -> `organisationId`. */
 export function foreignKeyLocalField(field: string): string {
@@ -42,6 +56,8 @@ export function foreignKeyLocalField(field: string): string {
  */
 export class ModelMeta<T extends SyncedModel = SyncedModel> {
   #resolved: Promise<ResolvedModel> | undefined;
+  /** The values each instance had when it was last loaded or saved: `save()` sends only what changed. */
+  readonly #loaded = new WeakMap<object, Row>();
 
   constructor(
     readonly Model: ModelClass<T>,
@@ -52,8 +68,20 @@ export class ModelMeta<T extends SyncedModel = SyncedModel> {
     return this.Model.table;
   }
 
+  /**
+   * True when the model has a migrator. A registered model without one is a plain local model (the
+   * exit path once CDMS is retired): every call behaves as with `skipCdms`.
+   */
+  get synced(): boolean {
+    return this.Model.migrator !== undefined && this.Model.migrator !== null;
+  }
+
+  /** The model's migrator; only the CDMS paths ask for it, and they never run for an unsynced model. */
   get migrator(): Migrator {
-    return this.Model.migrator;
+    const migrator = this.Model.migrator;
+    if (!migrator)
+      throw new NotSupportedError(`${this.Model.name} has no migrator: it is not synced with CDMS`);
+    return migrator;
   }
 
   /** Describe the table once and derive the schema (cached; a failure is not cached). */
@@ -67,10 +95,22 @@ export class ModelMeta<T extends SyncedModel = SyncedModel> {
     return this.#resolved;
   }
 
-  /** An instance of the model holding `row`'s values. */
+  /** An instance of the model holding `row`'s values (remembered as its loaded values). */
   instantiate(row: Row): T {
     // Assign after construction: subclass field initialisers must not reset the values.
-    return Object.assign(new this.Model(), row);
+    const instance = Object.assign(new this.Model(), row);
+    this.remember(instance, row);
+    return instance;
+  }
+
+  /** Remember `row` as what `instance` holds in the local store (after a load or a save). */
+  remember(instance: T, row: Row): void {
+    this.#loaded.set(instance, { ...row });
+  }
+
+  /** The values `instance` had when last loaded or saved; `undefined` for an object built with `new`. */
+  loadedValues(instance: T): Readonly<Row> | undefined {
+    return this.#loaded.get(instance);
   }
 
   async #load(): Promise<ResolvedModel> {
@@ -85,7 +125,8 @@ export class ModelMeta<T extends SyncedModel = SyncedModel> {
         );
       }
     }
-    const codecs = this.migrator.fields as Record<string, FieldCodec>;
+    const migrator = this.synced ? this.migrator : undefined;
+    const codecs = (migrator?.fields ?? {}) as Record<string, FieldCodec>;
     const mappedFields = Object.keys(codecs);
     const foreignKeys = new Map<string, ForeignKeyField>();
     for (const field of mappedFields) {
@@ -107,7 +148,17 @@ export class ModelMeta<T extends SyncedModel = SyncedModel> {
         throw new FieldError(`Mapped field ${this.Model.name}.${field} has no column in table ${this.table}`);
       }
     }
-    const schema = buildModelSchema({ Model: this.Model, columns, migrator: this.migrator, foreignKeys });
-    return { columns, localFields, mappedFields, foreignKeys, schema };
+    const schema = buildModelSchema({
+      Model: this.Model,
+      columns,
+      foreignKeys,
+      ...(migrator ? { migrator } : {}),
+    });
+    const versioned = migrator !== undefined && localFields.has(VERSION_FIELD);
+    const selectAttributes = Object.freeze([
+      ...(migrator?.selectAttributes() ?? []),
+      ...(versioned ? [VERSION_ATTRIBUTE] : []),
+    ]);
+    return { columns, localFields, mappedFields, foreignKeys, schema, versioned, selectAttributes };
   }
 }

@@ -12,10 +12,11 @@ import type { ForeignKeyField } from './model-meta';
 export function buildModelSchema(input: {
   Model: { readonly name: string; readonly table: string };
   columns: readonly ColumnDescription[];
-  migrator: Migrator;
+  /** Absent for a model that is not (or no longer) synced: every field is local-only. */
+  migrator?: Migrator;
   foreignKeys: ReadonlyMap<string, ForeignKeyField>;
 }): ModelSchema {
-  const mapped = new Set(input.migrator.mappedFields());
+  const mapped = new Set(input.migrator?.mappedFields() ?? []);
   const localOnly: Record<string, Omit<ModelField, 'name'>> = {};
   for (const column of input.columns) {
     if (mapped.has(column.field) || ['cdmsPk', 'created', 'modified'].includes(column.field)) continue;
@@ -28,7 +29,7 @@ export function buildModelSchema(input: {
   return createModelSchema({
     modelName: input.Model.name,
     table: input.Model.table,
-    migrator: input.migrator,
+    ...(input.migrator ? { migrator: input.migrator } : {}),
     fields: localOnly,
     ...(idColumn ? { idType: idColumn.type } : {}),
   });

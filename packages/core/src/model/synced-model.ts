@@ -55,8 +55,12 @@ export class SyncedModel {
 
   /** The local table; every subclass sets it. */
   declare static table: string;
-  /** The CDMS mapping; every subclass sets it. */
-  declare static migrator: Migrator;
+  /**
+   * The CDMS mapping. A model registered without one is a plain local model: every call behaves
+   * as with `skipCdms` (0 CDMS requests). That is the exit path once CDMS is retired: drop the
+   * migrator, keep the table.
+   */
+  declare static migrator: Migrator | undefined;
   /**
    * The model's manager, `Organisation.objects` (available once registered). TypeScript cannot
    * type a static property by its subclass, so it is untyped (any field compiles) unless the
@@ -98,8 +102,23 @@ export class SyncedModel {
 
   /**
    * Create (no `id` yet) or update this object, CDMS first, in one local transaction.
-   * New: POST `…Set` with a client-generated id (2 steps: local INSERT, POST). Existing: MERGE of the
-   * mapped fields + one GET of `ModifiedOn` (2 requests), then the local UPDATE and a history entry.
+   *
+   * - New: local INSERT, then one POST `…Set` carrying a client-generated id.
+   * - Existing: only the fields changed since the object was loaded (or last saved) are sent: one
+   *   MERGE of the changed mapped fields + one GET of the mapped attributes (2 requests), then the
+   *   local UPDATE of the changed fields with CDMS's `ModifiedOn` and values (a field changed in CDMS
+   *   meanwhile is kept: last write wins per field) and a history entry.
+   * - Only local-only fields changed: 0 CDMS requests; local UPDATE and a history entry.
+   * - Nothing changed: nothing is sent or written.
+   *
+   * An object built with `new Model({ id, … })` (never loaded) sends every mapped field.
+   *
+   * @example
+   * ```ts
+   * const acme = await Organisation.objects.get({ name: 'Acme' });
+   * acme.ukOrganisation = true;
+   * await acme.save(); // MERGE AccountSet(guid'…') {"optevia_ukorganisation":true}, GET …?$select=AccountId,…
+   * ```
    */
   async save(options: SaveOptions = {}): Promise<this> {
     const { engine, meta } = bindingOf(this.constructor as ModelClass<this>);

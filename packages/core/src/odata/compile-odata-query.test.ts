@@ -1,6 +1,7 @@
 import { serializeFilter } from '@cdms-sync/cdms-client';
 import { describe, expect, it } from 'vitest';
 import { FieldError, NotSupportedError } from '../errors/errors';
+import { catchError } from '../query/__fixtures__/catch-error';
 import {
   GUID,
   Organisation,
@@ -41,15 +42,6 @@ function compile(conditions: Record<string, unknown> | Q<unknown>) {
 }
 
 const filterOf = (conditions: Record<string, unknown> | Q<unknown>) => compile(conditions).filter;
-
-function catchError(fn: () => unknown): Error & { code?: string } {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected an error');
-}
 
 describe('compileODataFilter: one lookup each', () => {
   it.each([

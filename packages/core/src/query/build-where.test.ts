@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FieldError, NotSupportedError, ValidationError } from '../errors/errors';
+import { catchError } from './__fixtures__/catch-error';
 import { GUID, Organisation, organisationSchema as schema } from './__fixtures__/sample-models';
 import { buildOrderBy, buildWhere, parseFilterKey } from './build-where';
 import { Q } from './q';
@@ -7,15 +8,6 @@ import { isRelatedKey, relatedKey } from './related-key';
 
 const KNOWN =
   'id, cdmsPk, created, modified, name, alias, ukOrganisation, employees, revenue, status, founded, lastContacted, owner, parent, notes, score';
-
-function catchError(fn: () => unknown): Error & { code?: string } {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected an error');
-}
 
 describe('buildWhere', () => {
   it('builds one leaf for one key, exact without a suffix', () => {

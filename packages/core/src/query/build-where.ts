@@ -1,6 +1,7 @@
 import { FieldError, NotSupportedError, ValidationError } from '../errors/errors';
 import { describeValue } from './describe-value';
 import { normaliseGuid } from './guid';
+import { EQUALITY_LOOKUPS, ORDERED_LOOKUPS, TEXT_MATCH_LOOKUPS } from './lookup-groups';
 import type { ModelField, ModelSchema } from './model-schema';
 import { isQ, type Q } from './q';
 import { isRelatedKey, type RelatedKey, relatedKey } from './related-key';
@@ -28,19 +29,9 @@ type ValueKind =
   | 'foreignKey'
   | 'any';
 
-const EQUALITY: readonly LookupName[] = ['exact', 'in', 'isnull'];
-const ORDERED: readonly LookupName[] = [...EQUALITY, 'gt', 'gte', 'lt', 'lte', 'range'];
-const TEXT: readonly LookupName[] = [
-  'iexact',
-  'contains',
-  'icontains',
-  'startswith',
-  'istartswith',
-  'endswith',
-  'iendswith',
-  'regex',
-  'iregex',
-];
+const EQUALITY = EQUALITY_LOOKUPS;
+const ORDERED = ORDERED_LOOKUPS;
+const TEXT: readonly LookupName[] = [...TEXT_MATCH_LOOKUPS, 'regex', 'iregex'];
 const DATE_PARTS: readonly LookupName[] = ['year', 'month', 'day', 'week_day'];
 const TIME_PARTS: readonly LookupName[] = ['hour', 'minute', 'second'];
 

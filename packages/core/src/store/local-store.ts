@@ -4,7 +4,17 @@ import type { OrderByTerm, WhereNode } from '../query/where-node';
 export type Row = Record<string, unknown>;
 
 /** The local type of a column, as the store understands it. */
-export type ColumnType = 'string' | 'integer' | 'decimal' | 'float' | 'boolean' | 'datetime' | 'date' | 'json' | 'uuid' | 'unknown';
+export type ColumnType =
+  | 'string'
+  | 'integer'
+  | 'decimal'
+  | 'float'
+  | 'boolean'
+  | 'datetime'
+  | 'date'
+  | 'json'
+  | 'uuid'
+  | 'unknown';
 
 /** One column of a table, named as the model field. */
 export interface ColumnDescription {
@@ -34,6 +44,15 @@ export interface UpsertResult {
   readonly inserted: readonly string[];
   readonly updated: readonly string[];
   readonly unchanged: readonly string[];
+}
+
+/** An aggregate function of `LocalStore.aggregate`. */
+export type AggregateFunction = 'count' | 'sum' | 'avg' | 'min' | 'max';
+
+/** One aggregate of `LocalStore.aggregate`: `function(field)`, the field named as a model field. */
+export interface StoreAggregation {
+  readonly function: AggregateFunction;
+  readonly field: string;
 }
 
 /** What a store can do; core checks these before it relies on a feature. */
@@ -76,6 +95,24 @@ export interface LocalStore {
    * Atomic per row: two processes refreshing the same record can never move it back in time.
    */
   upsertIfNewer(table: string, rows: readonly SyncedRow[]): Promise<UpsertResult>;
+  /**
+   * Optional: aggregates over the rows matching `where`, in one query
+   * (`SELECT count(f) AS "a", sum(g) AS "b" … FROM table WHERE …`), keyed as given. `count` counts
+   * non-null values and resolves a number (0 for no rows); `sum` and `avg` resolve a number, or
+   * `null` when there is no value; `min` and `max` resolve the value normalised as `find` does
+   * (a `Date` for a date-time …), or `null`. Without it, `QuerySet.aggregate()` throws
+   * `NotSupportedError` before any request.
+   *
+   * @example
+   * ```ts
+   * await store.aggregate?.('organisation', where, { total: { function: 'count', field: 'id' } }); // { total: 2 }
+   * ```
+   */
+  aggregate?(
+    table: string,
+    where: WhereNode | undefined,
+    aggregations: Readonly<Record<string, StoreAggregation>>,
+  ): Promise<Record<string, unknown>>;
   /** Release connections. */
   close(): Promise<void>;
 }

@@ -6,6 +6,11 @@ import type { CdmsEntity, CdmsListQuery, CdmsPage } from '@cdms-sync/cdms-client
  * that counts requests …).
  */
 export interface CdmsSyncClient {
+  /**
+   * The Organization Data Service root URL (`CdmsClient.serviceRoot`). When given, the sync
+   * engine counts it in the URL length of list requests (see `SyncOptions.maxUrlLength`).
+   */
+  readonly serviceRoot?: string;
   /** List `service` page by page, following `__next`; `query.top` caps the total. */
   pages(service: string, query?: CdmsListQuery): AsyncIterable<CdmsPage<CdmsEntity>>;
   /** GET one record; rejects with a `CDMS_NOT_FOUND` error on 404. */

@@ -8,6 +8,7 @@ import { bindingOf, isBound, MODEL_BINDING, type ModelBinding } from '../model/m
 import type { ModelClass } from '../model/model-class';
 import { ModelMeta } from '../model/model-meta';
 import { SyncedModel } from '../model/synced-model';
+import { DEFAULT_MAX_URL_LENGTH } from '../odata/fit-list-query';
 import type { LocalStore } from '../store/local-store';
 import type { CdmsSyncClient } from './cdms-sync-client';
 import { SyncEngine } from './sync-engine';
@@ -25,13 +26,24 @@ export interface SyncOptions {
    * A slice (`slice(0, 10)`) brings in its own size instead. @default 1000
    */
   syncPageLimit?: number;
+  /**
+   * The longest list request URL (service root, `/{Entity}Set?` and the encoded query string).
+   * CRM 2011 answers 404 to a longer one, so a long `or` chain (an `in` lookup with many values,
+   * the import of many related GUIDs) is split into several list requests whose rows are merged;
+   * a long part that cannot be split (under `not` …) is left out of `$filter`, as a condition on a
+   * local-only field is, and the local store gives the exact answer. @default 2000
+   */
+  maxUrlLength?: number;
   /** The history table. @default 'cdms_sync_history' */
   historyTable?: string;
 }
 
 /** The object `createSync` returns: registers models and scopes the acting user. */
 export interface Sync {
-  /** Bind models to this Sync (each model to one Sync only); returns the Sync for chaining. */
+  /**
+   * Bind models to this Sync (each model to one Sync only); returns the Sync for chaining. A model
+   * without a `static migrator` is a plain local model: every call behaves as with `skipCdms()`.
+   */
   register(...models: ModelClass[]): Sync;
   /**
    * Run `fn` with the acting user, a comment (both recorded in history) and optionally a CDMS
@@ -64,6 +76,7 @@ export function createSync(options: SyncOptions): Sync {
     history,
     logger: options.logger,
     syncPageLimit: options.syncPageLimit ?? 1000,
+    maxUrlLength: options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH,
   });
 
   const sync: Sync = {
@@ -72,8 +85,9 @@ export function createSync(options: SyncOptions): Sync {
         if (!(Model.prototype instanceof SyncedModel)) {
           throw new NotRegisteredError(`${Model.name} does not extend SyncedModel`);
         }
-        if (typeof Model.table !== 'string' || Model.table === '' || !Model.migrator) {
-          throw new NotRegisteredError(`${Model.name} needs static table and static migrator`);
+        // A model without a migrator is registered as a plain local model (the exit path).
+        if (typeof Model.table !== 'string' || Model.table === '') {
+          throw new NotRegisteredError(`${Model.name} needs a static table`);
         }
         if (isBound(Model)) {
           if (bindingOf(Model).engine === engine) continue;

@@ -20,6 +20,8 @@ export interface QueryState {
   readonly none: boolean;
   /** `skipCdms()`: local store only. */
   readonly skipCdms: boolean;
+  /** `distinct()`: `values()` / `valuesList()` drop repeated results. */
+  readonly distinct: boolean;
 }
 
 /** The state of `Model.objects`. @internal */
@@ -30,4 +32,8 @@ export const EMPTY_QUERY_STATE: QueryState = Object.freeze({
   limit: undefined,
   none: false,
   skipCdms: false,
+  distinct: false,
 });
+
+/** The state of `Model.objects` for a model without a migrator: local store only. @internal */
+export const LOCAL_QUERY_STATE: QueryState = Object.freeze({ ...EMPTY_QUERY_STATE, skipCdms: true });

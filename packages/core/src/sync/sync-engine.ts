@@ -1,33 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import type { CdmsEntity, CdmsLogger } from '@cdms-sync/cdms-client';
+import type { CdmsEntity, CdmsListQuery, CdmsLogger } from '@cdms-sync/cdms-client';
 import type { SyncContextStorage } from '../context/sync-context';
 import {
   ConflictError,
   DoesNotExistError,
   FieldError,
   MultipleObjectsReturnedError,
+  NotSupportedError,
   ObjectsNotInSyncError,
 } from '../errors/errors';
 import type { HistoryRecorder } from '../history/history-recorder';
 import { bindingOf } from '../model/model-binding';
 import type { ModelClass } from '../model/model-class';
-import type { ModelMeta, ResolvedModel } from '../model/model-meta';
+import { type ModelMeta, type ResolvedModel, VERSION_ATTRIBUTE, VERSION_FIELD } from '../model/model-meta';
 import type { DeleteOptions, SaveOptions, SyncedModel } from '../model/synced-model';
 import { compileODataQuery } from '../odata/compile-odata-query';
+import { type FittedListQueries, fitListQuery, listUrlLength } from '../odata/fit-list-query';
 import { compare, orAll, property, value } from '../odata/odata-tree';
+import { isAggregation } from '../query/aggregation';
 import { buildOrderBy, buildWhere } from '../query/build-where';
 import { normaliseGuid } from '../query/guid';
 import type { OrderByTerm, WhereNode } from '../query/where-node';
-import type { LocalStore, Row, SyncedRow } from '../store/local-store';
+import type { LocalStore, Row, StoreAggregation, SyncedRow } from '../store/local-store';
 import type { CdmsSyncClient } from './cdms-sync-client';
 import type { QueryState } from './query-state';
 import { cdmsPkEquality, toStoreOrderBy, toStoreWhere, whereEquals, whereIn } from './store-where';
 
 /** The base fields every synced table has; never sent to CDMS as mapped values. */
 const BASE_FIELDS: ReadonlySet<string> = new Set(['id', 'cdmsPk', 'created', 'modified']);
-
-/** GUIDs per list request when importing related records (keeps the URL well under 2,048 characters). */
-const RELATED_IMPORT_CHUNK = 15;
 
 /** How deep foreign keys of imported related records are followed. */
 const MAX_RELATED_DEPTH = 3;
@@ -44,9 +44,7 @@ export interface PreparedQuery {
   /** The local ordering: the user's (or `modified`, as CDMS's default `ModifiedOn asc`), then `id`. */
   readonly storeOrderBy: readonly OrderByTerm[];
   /** The CDMS list query, absent with `skipCdms`, `none()`, or when the filter matches nothing. */
-  readonly cdms:
-    | { readonly query: Parameters<CdmsSyncClient['pages']>[1]; readonly exact: boolean }
-    | undefined;
+  readonly cdms: { readonly queries: readonly CdmsListQuery[]; readonly exact: boolean } | undefined;
   readonly matchesNothing: boolean;
 }
 
@@ -58,6 +56,8 @@ export interface SyncEngineOptions {
   readonly history: HistoryRecorder;
   readonly logger: CdmsLogger | undefined;
   readonly syncPageLimit: number;
+  /** The longest list request URL; longer filters are split or relaxed (see `fitListQuery`). */
+  readonly maxUrlLength: number;
 }
 
 /**
@@ -70,6 +70,7 @@ export class SyncEngine {
   readonly context: SyncContextStorage;
   readonly history: HistoryRecorder;
   readonly syncPageLimit: number;
+  readonly maxUrlLength: number;
   readonly #defaultCdms: CdmsSyncClient;
   readonly #logger: CdmsLogger | undefined;
 
@@ -78,6 +79,7 @@ export class SyncEngine {
     this.context = options.context;
     this.history = options.history;
     this.syncPageLimit = options.syncPageLimit;
+    this.maxUrlLength = options.maxUrlLength;
     this.#defaultCdms = options.cdms;
     this.#logger = options.logger;
   }
@@ -114,23 +116,41 @@ export class SyncEngine {
     if (state.none || limit === 0) {
       return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: true };
     }
-    if (state.skipCdms) {
+    if (state.skipCdms || !meta.synced) {
       return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: false };
     }
     const compiled = compileODataQuery({ where, orderBy, offset, limit }, resolved.schema);
     if (compiled.matchesNothing) {
       return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: true };
     }
-    const query = { ...compiled.query, select: compiled.query.select ?? meta.migrator.selectAttributes() };
+    const query = { ...compiled.query, select: resolved.selectAttributes };
+    const fitted = this.#fitListQuery(meta, query);
     return {
       resolved,
       where,
       storeWhere,
       orderBy,
       storeOrderBy,
-      cdms: { query, exact: compiled.exact },
+      cdms: { queries: fitted.queries, exact: compiled.exact && fitted.exact },
       matchesNothing: false,
     };
+  }
+
+  /** Split (or relax) a list query whose URL would be longer than `maxUrlLength`. */
+  #fitListQuery(meta: ModelMeta, query: CdmsListQuery): FittedListQueries {
+    const prefix = `${this.cdms.serviceRoot ?? ''}/${meta.migrator.service}Set?`;
+    const fitted = fitListQuery(query, {
+      maxUrlLength: this.maxUrlLength,
+      urlLengthOf: (candidate) => listUrlLength(prefix, candidate),
+    });
+    if (fitted.strategy !== 'fits') {
+      this.#logger?.debug('CDMS list request too long for one URL', {
+        model: meta.Model.name,
+        strategy: fitted.strategy,
+        requests: fitted.queries.length,
+      });
+    }
+    return fitted;
   }
 
   // ---------------------------------------------------------------- read-through
@@ -139,14 +159,46 @@ export class SyncEngine {
    * Bring the CDMS rows matching a prepared query into the local store: one list request, then the
    * `__next` pages up to the slice's `$top` or `syncPageLimit` rows, one `upsertIfNewer` per page.
    */
-  async syncMatching(meta: ModelMeta, prepared: PreparedQuery): Promise<void> {
-    if (!prepared.cdms) return;
-    const cap = prepared.cdms.query?.top ?? this.syncPageLimit;
+  async syncMatching(meta: ModelMeta, prepared: PreparedQuery): Promise<string[]> {
+    const listed: string[] = [];
+    if (!prepared.cdms) return listed;
+    for (const query of prepared.cdms.queries) await this.#syncList(meta, query, listed);
+    return listed;
+  }
+
+  /**
+   * `syncMatching`, then the rows from the local store. When CDMS applied the slice's offset
+   * (`$skip`), the rows before it may not be local, so a local OFFSET would skip the wrong rows:
+   * the answer is then the listed records, in the local order, with the slice's limit only.
+   */
+  async syncAndFind(
+    meta: ModelMeta,
+    prepared: PreparedQuery,
+    slice: { offset: number; limit: number | undefined },
+    fields?: readonly string[],
+  ): Promise<Row[]> {
+    if (prepared.matchesNothing) return [];
+    const listed = await this.syncMatching(meta, prepared);
+    const [only, ...others] = prepared.cdms?.queries ?? [];
+    if (only?.skip === undefined || only.skip === 0 || others.length > 0) {
+      return this.findLocal(meta, prepared, slice, fields);
+    }
+    const storeWhere: WhereNode = { kind: 'and', children: [prepared.storeWhere, whereIn('cdmsPk', listed)] };
+    return this.findLocal(meta, { ...prepared, storeWhere }, { offset: 0, limit: slice.limit }, fields);
+  }
+
+  /** One list request and its `__next` pages, up to `query.top` or `syncPageLimit` rows. */
+  async #syncList(meta: ModelMeta, query: CdmsListQuery, listed: string[]): Promise<void> {
+    const cap = query.top ?? this.syncPageLimit;
     let seen = 0;
-    for await (const page of this.cdms.pages(meta.migrator.service, prepared.cdms.query)) {
+    for await (const page of this.cdms.pages(meta.migrator.service, query)) {
       const entities = page.results.slice(0, Math.max(0, cap - seen));
       seen += page.results.length;
       await this.importEntities(meta, entities, 0);
+      for (const entity of entities) {
+        const guid = normaliseGuid(entity[meta.migrator.primaryKeyAttribute]);
+        if (guid !== undefined) listed.push(guid);
+      }
       if (seen >= cap) {
         if (page.next && cap === this.syncPageLimit) {
           this.#logger?.warn('CDMS sync stopped at syncPageLimit; later rows were not refreshed', {
@@ -219,7 +271,8 @@ export class SyncEngine {
     const remote = meta.migrator.fromCdms(entity);
     const remoteModified = toTime(remote.modified);
     const localModified = toTime(row.modified);
-    if (remoteModified === localModified) return row;
+    const resolved = await meta.resolve();
+    if (remoteModified === localModified && !(resolved.versioned && isNewerVersion(entity, row))) return row;
     if (remoteModified < localModified) {
       throw new ObjectsNotInSyncError(
         `${meta.Model.name} ${cdmsPk}: the local row (modified ${isoOf(row.modified)}) is newer than CDMS (ModifiedOn ${isoOf(remote.modified)})`,
@@ -244,7 +297,8 @@ export class SyncEngine {
   /** GET one record with the mapped attributes; a 404 becomes `DoesNotExistError`. */
   async #fetchOne(meta: ModelMeta, cdmsPk: string): Promise<CdmsEntity> {
     try {
-      return await this.cdms.get(meta.migrator.service, cdmsPk, { select: meta.migrator.selectAttributes() });
+      const { selectAttributes } = await meta.resolve();
+      return await this.cdms.get(meta.migrator.service, cdmsPk, { select: selectAttributes });
     } catch (error) {
       if (isCdmsNotFound(error)) {
         throw new DoesNotExistError(`${meta.Model.name} with cdmsPk ${cdmsPk} does not exist in CDMS`, {
@@ -258,11 +312,43 @@ export class SyncEngine {
   /**
    * Decode CDMS entities and upsert them (only where newer) in one transaction, with a
    * `cdms-refresh` history entry for each inserted or updated row. Foreign key GUIDs become local
-   * ids; related records missing locally are imported with one list request per 15 GUIDs.
+   * ids; related records missing locally are imported with as few list requests as the URL
+   * limit allows (one `or` chain of GUIDs, split by `fitListQuery`).
    */
   async importEntities(meta: ModelMeta, entities: readonly CdmsEntity[], depth: number): Promise<void> {
     if (entities.length === 0) return;
     const resolved = await meta.resolve();
+    const rows = await this.#toLocalRows(meta, resolved, entities, depth);
+    await this.store.transaction(async () => {
+      const result = await this.store.upsertIfNewer(meta.table, rows);
+      const changed = [...result.inserted, ...result.updated];
+      if (resolved.versioned && result.unchanged.length > 0) {
+        changed.push(...(await this.#refreshNewerVersions(meta, rows, result.unchanged)));
+      }
+      if (changed.length === 0) return;
+      const stored = await this.store.find(meta.table, {
+        where: whereIn('cdmsPk', changed),
+        orderBy: [{ field: 'id', direction: 'asc' }],
+      });
+      for (const row of stored) await this.history.record(meta.table, row, 'cdms-refresh');
+      this.#logger?.debug('CDMS refresh', {
+        model: meta.Model.name,
+        inserted: result.inserted.length,
+        updated: result.updated.length,
+      });
+    });
+  }
+
+  /**
+   * CDMS entities -> local rows: mapped fields decoded, `cdmsVersion` when the table has it, and
+   * foreign key GUIDs replaced by local ids (related records missing locally are imported first).
+   */
+  async #toLocalRows(
+    meta: ModelMeta,
+    resolved: ResolvedModel,
+    entities: readonly CdmsEntity[],
+    depth: number,
+  ): Promise<SyncedRow[]> {
     const rows: SyncedRow[] = [];
     for (const entity of entities) {
       const decoded = meta.migrator.fromCdms(entity) as Row;
@@ -271,6 +357,7 @@ export class SyncEngine {
         if (resolved.foreignKeys.has(field) || resolved.localFields.has(field)) row[field] = value;
       }
       row.cdmsPk = normaliseGuid(row.cdmsPk) ?? row.cdmsPk;
+      if (resolved.versioned) row[VERSION_FIELD] = versionOf(entity) ?? null;
       rows.push(row as SyncedRow);
     }
     for (const foreignKey of resolved.foreignKeys.values()) {
@@ -289,21 +376,37 @@ export class SyncEngine {
         }
       }
     }
-    await this.store.transaction(async () => {
-      const result = await this.store.upsertIfNewer(meta.table, rows);
-      const changed = [...result.inserted, ...result.updated];
-      if (changed.length === 0) return;
-      const stored = await this.store.find(meta.table, {
-        where: whereIn('cdmsPk', changed),
-        orderBy: [{ field: 'id', direction: 'asc' }],
-      });
-      for (const row of stored) await this.history.record(meta.table, row, 'cdms-refresh');
-      this.#logger?.debug('CDMS refresh', {
-        model: meta.Model.name,
-        inserted: result.inserted.length,
-        updated: result.updated.length,
-      });
+    return rows;
+  }
+
+  /**
+   * Rows `upsertIfNewer` left alone because `ModifiedOn` equals the local `modified`, but whose
+   * `VersionNumber` is greater (two CDMS writes within one second): update them too. The UPDATE is
+   * guarded by `modified`, so a concurrent newer refresh is never overwritten. Returns their GUIDs.
+   */
+  async #refreshNewerVersions(
+    meta: ModelMeta,
+    rows: readonly SyncedRow[],
+    unchanged: readonly string[],
+  ): Promise<string[]> {
+    const byGuid = new Map(rows.map((row) => [String(row.cdmsPk).toLowerCase(), row]));
+    const stored = await this.store.find(meta.table, {
+      where: whereIn('cdmsPk', unchanged),
+      fields: ['id', 'cdmsPk', 'modified', VERSION_FIELD],
     });
+    const refreshed: string[] = [];
+    for (const local of stored) {
+      const remote = byGuid.get(String(local.cdmsPk).toLowerCase());
+      if (!remote || toTime(remote.modified) !== toTime(local.modified)) continue;
+      if (!isNewerVersion({ [VERSION_ATTRIBUTE]: remote[VERSION_FIELD] }, local)) continue;
+      const { cdmsPk: _cdmsPk, ...values } = remote;
+      const where: WhereNode = {
+        kind: 'and',
+        children: [whereEquals('id', local.id), whereEquals('modified', local.modified)],
+      };
+      if ((await this.store.update(meta.table, where, values)) > 0) refreshed.push(String(local.cdmsPk));
+    }
+    return refreshed;
   }
 
   /** Local ids of `Model` rows by CDMS GUID, importing the missing ones from CDMS first. */
@@ -325,17 +428,16 @@ export class SyncEngine {
     await lookUp(guids);
     const missing = guids.filter((guid) => !ids.has(guid));
     if (missing.length === 0 || depth >= MAX_RELATED_DEPTH) return ids;
-    for (let start = 0; start < missing.length; start += RELATED_IMPORT_CHUNK) {
-      const chunk = missing.slice(start, start + RELATED_IMPORT_CHUNK);
-      const filter = orAll(
-        chunk.map((guid) =>
-          compare('eq', property(meta.migrator.primaryKeyAttribute), value({ kind: 'guid', value: guid })),
-        ),
-      );
-      for await (const page of this.cdms.pages(meta.migrator.service, {
-        filter,
-        select: meta.migrator.selectAttributes(),
-      })) {
+    const filter = orAll(
+      missing.map((guid) =>
+        compare('eq', property(meta.migrator.primaryKeyAttribute), value({ kind: 'guid', value: guid })),
+      ),
+    );
+    // One `or` chain, split into as few list requests as the URL limit allows.
+    const { selectAttributes } = await meta.resolve();
+    const fitted = this.#fitListQuery(meta, { filter, select: selectAttributes });
+    for (const query of fitted.queries) {
+      for await (const page of this.cdms.pages(meta.migrator.service, query)) {
         await this.importEntities(meta, page.results, depth + 1);
       }
     }
@@ -404,17 +506,23 @@ export class SyncEngine {
       [meta.migrator.primaryKeyAttribute]: inserted.cdmsPk,
     };
     const created = await this.cdms.create(meta.migrator.service, body);
-    const timestamps = {
+    const timestamps: Row = {
       created: timestampOf(created, 'CreatedOn'),
       modified: timestampOf(created, 'ModifiedOn'),
+      ...(resolved.versioned ? { [VERSION_FIELD]: versionOf(created) ?? null } : {}),
     };
     await this.store.update(meta.table, whereEquals('id', inserted.id), timestamps);
     return { ...inserted, ...timestamps };
   }
 
   /**
-   * Save an object: a new one (no `id`) is created; an existing one is locked, MERGEd (mapped
-   * fields only), its `ModifiedOn` read back (2 requests), updated locally, and history recorded.
+   * Save an object. A new one (no `id`) is created. An existing one sends only what changed since it
+   * was loaded (or last saved): the row is locked, the changed mapped fields are MERGEd, the mapped
+   * attributes read back (2 requests), the changed fields and CDMS's values updated locally, and
+   * history recorded.
+   * When only local-only fields changed: 0 requests, a local UPDATE and a history entry. When nothing
+   * changed: nothing is sent or written. An object that was never loaded (built with `new` and given
+   * an `id`) sends every mapped field.
    */
   async saveInstance<T extends SyncedModel>(
     meta: ModelMeta<T>,
@@ -422,41 +530,52 @@ export class SyncEngine {
     options: SaveOptions,
   ): Promise<void> {
     const resolved = await meta.resolve();
-    const values = instanceValues(instance, resolved);
+    const skipCdms = options.skipCdms === true || !meta.synced;
+    const row = await this.#toLocalRow(meta, resolved, instanceValues(instance, resolved));
     if (instance.id === undefined || instance.id === null) {
-      const row = await this.#toLocalRow(meta, resolved, values);
       const stored = await this.store.transaction(async () =>
-        this.#insertRow(meta, resolved, row, new Set(Object.keys(row)), options.skipCdms === true),
+        this.#insertRow(meta, resolved, row, new Set(Object.keys(row)), skipCdms),
       );
       Object.assign(instance, stored);
+      meta.remember(instance, stored);
       return;
     }
-    const row = await this.#toLocalRow(meta, resolved, values);
+    const loaded = meta.loadedValues(instance);
+    const changes = changedValues(row, loaded);
     const stored = await this.store.transaction(async () =>
-      this.#updateRow(meta, resolved, instance.id, row, instance.modified, options),
+      this.#updateRow(
+        meta,
+        resolved,
+        instance.id,
+        changes,
+        {
+          modified: loaded?.modified ?? instance.modified,
+          version: loaded?.[VERSION_FIELD] ?? (instance as unknown as Row)[VERSION_FIELD],
+        },
+        { ...options, skipCdms },
+      ),
     );
     Object.assign(instance, stored);
+    meta.remember(instance, stored);
   }
 
+  /**
+   * Update one locked row with `row`'s fields (only those given): MERGE the mapped ones among them
+   * (none: no request), then write them locally with history `local`.
+   */
   async #updateRow(
     meta: ModelMeta,
     resolved: ResolvedModel,
     id: unknown,
     row: Row,
-    readModified: unknown,
+    read: { modified: unknown; version: unknown },
     options: SaveOptions,
   ): Promise<Row> {
     const [locked] = await this.store.find(meta.table, { where: whereEquals('id', id), forUpdate: true });
     if (!locked)
       throw new DoesNotExistError(`${meta.Model.name} with id ${String(id)} does not exist locally`);
     const { id: _id, cdmsPk: _cdmsPk, created: _created, modified: _modified, ...changes } = row;
-    if (options.skipCdms) {
-      await this.store.update(meta.table, whereEquals('id', id), changes);
-      const saved = { ...locked, ...changes };
-      await this.history.record(meta.table, saved, 'local');
-      return saved;
-    }
-    if (typeof locked.cdmsPk !== 'string') {
+    if (!options.skipCdms && typeof locked.cdmsPk !== 'string') {
       // A row written only with skipCdms reaches CDMS on its first synced save: POST it.
       const cdmsPk = randomUUID();
       await this.store.update(meta.table, whereEquals('id', id), { ...changes, cdmsPk });
@@ -469,23 +588,41 @@ export class SyncEngine {
       await this.history.record(meta.table, synced, 'local');
       return synced;
     }
+    if (Object.keys(changes).length === 0) return locked;
+    const mappedChanges = resolved.mappedFields.filter(
+      (field) => (resolved.foreignKeys.get(field)?.localField ?? field) in changes,
+    );
+    if (options.skipCdms || mappedChanges.length === 0) {
+      await this.store.update(meta.table, whereEquals('id', id), changes);
+      const saved = { ...locked, ...changes };
+      await this.history.record(meta.table, saved, 'local');
+      return saved;
+    }
     const service = meta.migrator.service;
-    const cdmsPk = locked.cdmsPk;
+    const cdmsPk = locked.cdmsPk as string;
+    const conflictAttributes = resolved.versioned ? ['ModifiedOn', VERSION_ATTRIBUTE] : ['ModifiedOn'];
     if (options.detectConflicts) {
-      const current = await this.cdms.get(service, cdmsPk, { select: ['ModifiedOn'] });
-      if (toTime(timestampOf(current, 'ModifiedOn')) !== toTime(readModified)) {
+      const current = await this.cdms.get(service, cdmsPk, { select: conflictAttributes });
+      if (
+        toTime(timestampOf(current, 'ModifiedOn')) !== toTime(read.modified) ||
+        (toVersion(read.version) !== undefined && isNewerVersion(current, { [VERSION_FIELD]: read.version }))
+      ) {
         throw new ConflictError(
           `${meta.Model.name} ${cdmsPk} changed in CDMS since it was read (ModifiedOn ${isoOf(current.ModifiedOn)})`,
         );
       }
     }
     const merged = { ...locked, ...changes };
-    const body = await this.#toCdmsBody(meta, resolved, merged, resolved.mappedFields);
+    const body = await this.#toCdmsBody(meta, resolved, merged, mappedChanges);
     await this.cdms.update(service, cdmsPk, body);
-    const readBack = await this.cdms.get(service, cdmsPk, { select: ['ModifiedOn'] });
-    const modified = timestampOf(readBack, 'ModifiedOn');
-    await this.store.update(meta.table, whereEquals('id', id), { ...changes, modified });
-    const saved = { ...merged, modified };
+    // Read back every mapped attribute, not only ModifiedOn: fields this MERGE did not send may have
+    // been changed in CDMS meanwhile, and the local row takes CDMS's ModifiedOn, so it must take
+    // CDMS's values too (last write wins per field, and the stores agree).
+    const readBack = await this.cdms.get(service, cdmsPk, { select: resolved.selectAttributes });
+    const [remote] = await this.#toLocalRows(meta, resolved, [readBack], 0);
+    const { cdmsPk: _remotePk, ...synced } = remote ?? { modified: timestampOf(readBack, 'ModifiedOn') };
+    await this.store.update(meta.table, whereEquals('id', id), { ...changes, ...synced });
+    const saved = { ...merged, ...synced };
     await this.history.record(meta.table, saved, 'local');
     return saved;
   }
@@ -500,7 +637,8 @@ export class SyncEngine {
       throw new DoesNotExistError(`${meta.Model.name} object can't be deleted because it has no id`);
     }
     await meta.resolve();
-    await this.store.transaction(async () => this.#deleteRow(meta, instance.id, options.skipCdms === true));
+    const skipCdms = options.skipCdms === true || !meta.synced;
+    await this.store.transaction(async () => this.#deleteRow(meta, instance.id, skipCdms));
   }
 
   async #deleteRow(meta: ModelMeta, id: unknown, skipCdms: boolean): Promise<void> {
@@ -528,11 +666,18 @@ export class SyncEngine {
     for (const base of BASE_FIELDS) {
       if (base in changes) throw new FieldError(`update() cannot change ${meta.Model.name}.${base}`);
     }
-    await this.syncMatching(meta, prepared);
     return this.store.transaction(async () => {
-      const rows = await this.findLocal(meta, prepared, { offset: state.offset, limit: state.limit }, ['id']);
+      const slice = { offset: state.offset, limit: state.limit };
+      const rows = await this.syncAndFind(meta, prepared, slice, ['id']);
       for (const row of rows) {
-        await this.#updateRow(meta, resolved, row.id, changes, undefined, { skipCdms: state.skipCdms });
+        await this.#updateRow(
+          meta,
+          resolved,
+          row.id,
+          changes,
+          { modified: undefined, version: undefined },
+          { skipCdms: state.skipCdms },
+        );
       }
       return rows.length;
     });
@@ -542,9 +687,9 @@ export class SyncEngine {
   async deleteMatching(meta: ModelMeta, state: QueryState): Promise<number> {
     const prepared = await this.prepare(meta, state);
     if (prepared.matchesNothing) return 0;
-    await this.syncMatching(meta, prepared);
     return this.store.transaction(async () => {
-      const rows = await this.findLocal(meta, prepared, { offset: state.offset, limit: state.limit }, ['id']);
+      const slice = { offset: state.offset, limit: state.limit };
+      const rows = await this.syncAndFind(meta, prepared, slice, ['id']);
       for (const row of rows) await this.#deleteRow(meta, row.id, state.skipCdms);
       return rows.length;
     });
@@ -568,6 +713,54 @@ export class SyncEngine {
     return stored.map((row) => meta.instantiate(row));
   }
 
+  /**
+   * `aggregate(spec)`: validated before any I/O (store support, no slice, known fields, number fields
+   * for `sum`/`avg`), then the matching rows are synced (as `count()`) and aggregated locally.
+   */
+  async aggregate(
+    meta: ModelMeta,
+    state: QueryState,
+    aggregations: Readonly<Record<string, unknown>>,
+  ): Promise<Record<string, unknown>> {
+    const store = this.store;
+    if (!store.aggregate) {
+      throw new NotSupportedError(
+        `aggregate() needs a local store that can aggregate; the ${store.dialect} store cannot`,
+      );
+    }
+    if (state.offset > 0 || state.limit !== undefined) {
+      throw new NotSupportedError('aggregate() on a sliced query is not supported');
+    }
+    const resolved = await meta.resolve();
+    const spec: Record<string, StoreAggregation> = {};
+    for (const [name, aggregation] of Object.entries(aggregations)) {
+      if (!isAggregation(aggregation)) {
+        throw new FieldError(`aggregate(): ${name} must be Count(…), Sum(…), Avg(…), Min(…) or Max(…)`);
+      }
+      const field = resolved.foreignKeys.get(aggregation.field)?.localField ?? aggregation.field;
+      const column = resolved.columns.find((each) => each.field === field);
+      if (!column) throw new FieldError(`${meta.Model.name} has no field ${aggregation.field}`);
+      if (
+        (aggregation.function === 'sum' || aggregation.function === 'avg') &&
+        !['integer', 'decimal', 'float'].includes(column.type)
+      ) {
+        throw new FieldError(
+          `aggregate(): ${aggregation.function}(${aggregation.field}) needs a number field; ${meta.Model.name}.${aggregation.field} is ${column.type}`,
+        );
+      }
+      spec[name] = { function: aggregation.function, field };
+    }
+    const empty = () =>
+      Object.fromEntries(
+        Object.entries(spec).map(([name, each]) => [name, each.function === 'count' ? 0 : null]),
+      );
+    if (state.none) return empty();
+    const prepared = await this.prepare(meta, state);
+    if (prepared.matchesNothing) return empty();
+    await this.syncMatching(meta, prepared);
+    return store.aggregate(meta.table, prepared.storeWhere, spec);
+  }
+
   /** Run `fn` in one local transaction (used by `getOrCreate` / `updateOrCreate`). */
   transaction<R>(fn: () => Promise<R>): Promise<R> {
     return this.store.transaction(fn);
@@ -581,6 +774,7 @@ export class SyncEngine {
     if (!row)
       throw new DoesNotExistError(`${meta.Model.name} with id ${String(instance.id)} does not exist locally`);
     Object.assign(instance, row);
+    meta.remember(instance, row);
   }
 
   /** The related object of a foreign key, from the local store. */
@@ -680,13 +874,43 @@ function withTiebreak(orderBy: readonly OrderByTerm[]): OrderByTerm[] {
   return [...orderBy, { field: 'id', direction: orderBy[0]?.direction ?? 'asc' }];
 }
 
-/** Local field values of an instance (own enumerable properties that are local fields or mapped foreign keys). */
+/**
+ * Local field values of an instance: own enumerable properties that are local fields, then a mapped
+ * foreign key given as an object (`contact.organisation = acme`), which wins over `organisationId`.
+ */
 function instanceValues(instance: SyncedModel, resolved: ResolvedModel): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(instance)) {
     if (resolved.localFields.has(field)) values[field] = value;
   }
+  for (const foreignKey of resolved.foreignKeys.values()) {
+    const value = (instance as unknown as Row)[foreignKey.field];
+    if (value !== undefined && Object.hasOwn(instance, foreignKey.field)) {
+      delete values[foreignKey.localField];
+      values[foreignKey.field] = value;
+    }
+  }
   return values;
+}
+
+/** The fields of `row` whose values differ from `loaded` (every field when nothing was loaded). */
+function changedValues(row: Row, loaded: Readonly<Row> | undefined): Row {
+  if (!loaded) return row;
+  const changes: Row = {};
+  for (const [field, value] of Object.entries(row)) {
+    if (!sameValue(value, loaded[field])) changes[field] = value;
+  }
+  return changes;
+}
+
+/** Value equality as the store sees it: dates by time, JSON values by their text. */
+function sameValue(left: unknown, right: unknown): boolean {
+  if (Object.is(left, right)) return true;
+  if (left instanceof Date || right instanceof Date) return toTime(left) === toTime(right);
+  if (typeof left === 'object' && left !== null && typeof right === 'object' && right !== null) {
+    return JSON.stringify(left) === JSON.stringify(right);
+  }
+  return false;
 }
 
 function isString(value: unknown): value is string {
@@ -714,4 +938,31 @@ function timestampOf(entity: CdmsEntity, attribute: string): Date {
   if (value instanceof Date) return value;
   if (typeof value === 'string' || typeof value === 'number') return new Date(value);
   return new Date();
+}
+
+/**
+ * CDMS `VersionNumber` of an entity, as decimal text (CRM sends the Int64 as text; text also keeps
+ * history snapshots JSON-safe), when it has one.
+ */
+function versionOf(entity: Readonly<Record<string, unknown>>): string | undefined {
+  return toVersion(entity[VERSION_ATTRIBUTE])?.toString();
+}
+
+function toVersion(value: unknown): bigint | undefined {
+  if (typeof value === 'bigint') return value;
+  if (
+    (typeof value === 'string' && /^\d+$/.test(value)) ||
+    (typeof value === 'number' && Number.isSafeInteger(value))
+  ) {
+    return BigInt(value);
+  }
+  return undefined;
+}
+
+/** True when the entity's `VersionNumber` is greater than the row's `cdmsVersion` (or the row has none). */
+function isNewerVersion(entity: Readonly<Record<string, unknown>>, row: Readonly<Row>): boolean {
+  const remote = toVersion(entity[VERSION_ATTRIBUTE]);
+  if (remote === undefined) return false;
+  const local = toVersion(row[VERSION_FIELD]);
+  return local === undefined || remote > local;
 }
