@@ -169,7 +169,7 @@ async function refreshAfterCdmsEdit(
   const sent = Object.keys(lastBody(emulator, 'update') as object);
   say(
     colour.dim(
-      `  MERGE sent the ${sent.length} mapped attributes (${sent.slice(0, 3).join(', ')}, …); notes stayed local.`,
+      `  MERGE sent only what changed: ${sent.join(', ')} (${sent.length} of the mapped attributes); notes stayed local.`,
     ),
   );
 
