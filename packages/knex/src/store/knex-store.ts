@@ -4,6 +4,7 @@ import type {
   FindOptions,
   LocalStore,
   Row,
+  StoreAggregation,
   StoreCapabilities,
   SyncedRow,
   UpsertResult,
@@ -14,6 +15,7 @@ import type { Knex } from 'knex';
 import type { CompiledSql } from '../compiler/compiled-sql';
 import { createWhereCompiler } from '../compiler/create-where-compiler';
 import type { WhereCompiler } from '../compiler/where-compiler';
+import { aggregateSelect, decodeAggregates, resolveAggregations } from './aggregate-select';
 import { detectDialect, type StoreDialect } from './dialect';
 import { camelCase, snakeCase } from './naming';
 import type { StoreColumn } from './store-column';
@@ -169,6 +171,37 @@ export class KnexStore implements LocalStore {
     let query = this.knex(table).select(this.#knex.raw('1 as found')).limit(1);
     if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
     return ((await query) as unknown[]).length > 0;
+  }
+
+  /**
+   * Aggregates over the rows matching `where`, in one query, keyed by the given names. `count`
+   * counts non-null values (0 without rows); `sum` and `avg` resolve a JS number, or `null` without
+   * values: a decimal's sum or average is converted to a number, so it may lose digits beyond
+   * double precision, as may a 64-bit integer sum; `min` and `max` resolve the value decoded as
+   * `find` decodes the column (a `Date` for a date-time, a boolean, a decimal string …), or `null`.
+   * An unknown field, `sum`/`avg` on a field that is not a number, or `min`/`max` on JSON throws
+   * `FieldError` before any SQL; no aggregation resolves `{}` without SQL.
+   *
+   * @example
+   * await store.aggregate('organisation', { kind: 'lookup', field: 'active', lookup: 'exact', value: true }, {
+   *   total: { function: 'count', field: 'id' },
+   *   newest: { function: 'max', field: 'modified' },
+   * }); // { total: 2, newest: 2024-01-02T03:04:05.678Z }
+   * // PostgreSQL: select count("id") as "a0", max("modified") as "a1" from "organisation" where "active" = $1
+   */
+  async aggregate(
+    table: string,
+    where: WhereNode | undefined,
+    aggregations: Readonly<Record<string, StoreAggregation>>,
+  ): Promise<Record<string, unknown>> {
+    const info = await this.#table(table);
+    const resolved = resolveAggregations(table, aggregations, (field) => info.columnFor(field));
+    const compiled = this.#compileWhere(info, where);
+    if (resolved.length === 0) return {};
+    let query = this.knex(table).select(aggregateSelect(this.#knex, this.dialect, resolved));
+    if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
+    const [row] = (await query) as Record<string, unknown>[];
+    return decodeAggregates(this.dialect, resolved, row);
   }
 
   /**
