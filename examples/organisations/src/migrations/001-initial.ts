@@ -30,7 +30,13 @@ export async function up(knex: Knex): Promise<void> {
     table.string('email').nullable();
     table.string('phone', 64).nullable();
     // unsigned: MySQL/MariaDB only accept a foreign key whose type matches `id` (an unsigned increments).
-    table.integer('organisation_id').unsigned().nullable().references('id').inTable('organisation').onDelete('SET NULL');
+    table
+      .integer('organisation_id')
+      .unsigned()
+      .nullable()
+      .references('id')
+      .inTable('organisation')
+      .onDelete('SET NULL');
   });
   await createHistoryTable(knex);
 }
