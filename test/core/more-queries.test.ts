@@ -186,6 +186,9 @@ function aggregatingStore(): LocalStore {
 
 describe('aggregate()', () => {
   it('a store without aggregate: NotSupportedError before any request', async () => {
+    await f.done();
+    const { aggregate: _aggregate, ...withoutAggregate } = aggregatingStore();
+    f = await openFixture({ knex, sync: { store: withoutAggregate } });
     await expect(f.Organisation.objects.aggregate({ total: Count('id') })).rejects.toBeInstanceOf(
       NotSupportedError,
     );

@@ -1,5 +1,10 @@
-import { DoesNotExistError, MultipleObjectsReturnedError, ObjectsNotInSyncError } from '@cdms-sync/core';
-import { openPglite } from '@cdms-sync/knex';
+import {
+  DoesNotExistError,
+  type LocalStore,
+  MultipleObjectsReturnedError,
+  ObjectsNotInSyncError,
+} from '@cdms-sync/core';
+import { knexStore, openPglite } from '@cdms-sync/knex';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -263,5 +268,57 @@ describe('filter(), iteration, count(), exists(), first(), last(), values()', ()
     ]);
     // The same two rows were listed six times: inserted once each, never refreshed again.
     expect(await f.sync.history(f.Organisation)).toHaveLength(2);
+  });
+});
+
+describe('importing a page of CDMS rows', () => {
+  it('writes the history of a page with one multi-row insert, not one INSERT per row', async () => {
+    const writes: string[] = [];
+    const base = knexStore(knex);
+    const store: LocalStore = {
+      dialect: base.dialect,
+      capabilities: base.capabilities,
+      transaction: (fn) => base.transaction(fn),
+      describe: (table) => base.describe(table),
+      find: (table, options) => base.find(table, options),
+      count: (table, where) => base.count(table, where),
+      exists: (table, where) => base.exists(table, where),
+      insert: (table, row) => {
+        writes.push(`insert ${table}`);
+        return base.insert(table, row);
+      },
+      bulkInsert: (table, rows) => {
+        writes.push(`bulkInsert ${table} x${rows.length}`);
+        return base.bulkInsert(table, rows);
+      },
+      update: (table, where, values) => base.update(table, where, values),
+      delete: (table, where) => base.delete(table, where),
+      upsertIfNewer: (table, rows) => base.upsertIfNewer(table, rows),
+      close: () => base.close(),
+    };
+    await f.done();
+    f = await openFixture({ knex, sync: { store } });
+    const GUID3 = '9c6a36b1-d2da-4c33-8c34-222f5c344dab';
+    f.cdms
+      .get(`${ROOT}/AccountSet`)
+      .query(true)
+      .reply(
+        200,
+        page([
+          account({ id: GUID, name: 'A', modified: T1 }),
+          account({ id: GUID2, name: 'B', modified: T2 }),
+          account({ id: GUID3, name: 'C', modified: T3 }),
+        ]),
+      );
+    const organisations = await f.Organisation.objects.orderBy('name');
+    expect(organisations.map((organisation) => organisation.name)).toEqual(['A', 'B', 'C']);
+    expect(writes).toEqual(['bulkInsert cdms_sync_history x3']);
+    const history = await f.sync.history(f.Organisation);
+    expect(history.map((entry) => [entry.rowId, entry.cdmsPk, entry.kind, entry.user]).sort()).toEqual(
+      organisations
+        .map((organisation) => [organisation.id, organisation.cdmsPk, 'cdms-refresh', 'cdms'])
+        .sort(),
+    );
+    expect(history.map((entry) => entry.data.name).sort()).toEqual(['A', 'B', 'C']);
   });
 });

@@ -18,7 +18,7 @@ export {
 // #region query-and-migrator
 /** Q objects: immutable and/or/not combinations of filter conditions. */
 export { isQ, Q } from './query/q';
-export type { QChild, QConnector } from './query/q';
+export type { QChild, QConnector, QNode, UnboundQ, UnboundQFor } from './query/q';
 /** Filter keys -> validated where tree; ordering keys -> terms. */
 export { buildOrderBy, buildWhere, parseFilterKey } from './query/build-where';
 export { isRelatedKey, relatedKey } from './query/related-key';
@@ -36,6 +36,8 @@ export type {
   ModelFieldName,
   OrderByField,
   OrderedLookupName,
+  RelatedValue,
+  RelationName,
   TextLookupName,
 } from './query/filter-types';
 export { isGuid, normaliseGuid } from './query/guid';

@@ -22,7 +22,7 @@ export class ContactMigrator extends Migrator {
  *
  * @example
  * ```ts
- * await Contact.objects.create({ firstName: 'Ada', lastName: 'Lovelace', organisationId: acme.id });
+ * await Contact.objects.create({ firstName: 'Ada', lastName: 'Lovelace', organisation: acme }); // stored as organisationId
  * await acme.relatedSet(Contact, 'organisation'); // GET ContactSet?$filter=ParentCustomerId/Id eq guid'…'
  * ```
  */
@@ -35,6 +35,9 @@ export class Contact extends SyncedModel {
   declare lastName: string;
   declare email: string | null;
   declare phone: string | null;
-  /** The local id of the contact's organisation (column `organisation_id`). */
+  /**
+   * The local id of the contact's organisation (column `organisation_id`). It also lets `create()`,
+   * `update()` and `filter()` take the relation itself: `{ organisation: acme }`.
+   */
   declare organisationId: number | null;
 }

@@ -55,7 +55,7 @@ export async function searchOrganisations(
 
 /** Adds a contact to an organisation. CDMS: one `POST ContactSet` with `ParentCustomerId`. */
 export function addContact(organisation: Organisation, input: ContactInput): Promise<Contact> {
-  return Contact.objects.create({ ...input, organisationId: organisation.id });
+  return Contact.objects.create({ ...input, organisation });
 }
 
 /**

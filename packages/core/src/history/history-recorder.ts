@@ -22,11 +22,29 @@ export class HistoryRecorder {
 
   /** Record one revision of `row` (a stored row with `id`) of the model stored in `modelTable`. */
   async record(modelTable: string, row: Row, kind: HistoryKind): Promise<void> {
+    await this.store.insert(this.table, this.#entryRow(modelTable, row, kind, new Date()));
+  }
+
+  /**
+   * Record one revision of each of `rows`, in order, with one multi-row insert (`store.bulkInsert`)
+   * rather than one INSERT per row: an import of a page of CDMS rows writes its history at once.
+   */
+  async recordMany(modelTable: string, rows: readonly Row[], kind: HistoryKind): Promise<void> {
+    if (rows.length === 0) return;
+    const createdAt = new Date();
+    await this.store.bulkInsert(
+      this.table,
+      rows.map((row) => this.#entryRow(modelTable, row, kind, createdAt)),
+    );
+  }
+
+  /** The history row of one revision. */
+  #entryRow(modelTable: string, row: Row, kind: HistoryKind, createdAt: Date): Row {
     const { user, comment } =
       kind === 'cdms-refresh'
         ? { user: CDMS_REFRESH_USER, comment: CDMS_REFRESH_COMMENT }
         : this.context.current();
-    await this.store.insert(this.table, {
+    return {
       model: modelTable,
       // The history table keeps row ids as text, so any primary key type fits.
       rowId: String(row.id),
@@ -35,8 +53,8 @@ export class HistoryRecorder {
       data: snapshot(row),
       user: user ?? null,
       comment: comment ?? null,
-      createdAt: new Date(),
-    });
+      createdAt,
+    };
   }
 
   /** Every entry of one row (or of the whole model when `rowId` is omitted), newest first. */

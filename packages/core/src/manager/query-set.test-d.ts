@@ -3,6 +3,8 @@ import { fields } from '../migrator/fields';
 import { Migrator } from '../migrator/migrator';
 import { SyncedModel } from '../model/synced-model';
 import { Count, Min, Sum } from '../query/aggregation';
+import type { ModelFieldName, RelationName } from '../query/filter-types';
+import { Q } from '../query/q';
 import type { Manager } from './manager';
 import type { QuerySet } from './query-set';
 
@@ -80,5 +82,150 @@ describe('Manager / QuerySet types', () => {
       Map<string, Organisation>
     >();
     expectTypeOf(Organisation.objects.latest('name')).resolves.toEqualTypeOf<Organisation>();
+  });
+});
+
+class Person extends SyncedModel {
+  static override table = 'person';
+  declare static objects: Manager<Person>;
+  declare lastName: string;
+  declare age: number | null;
+}
+
+describe('Q in filter / exclude / get', () => {
+  it('infers the model of Q({…}) written as the argument, and checks its keys', () => {
+    expectTypeOf(Organisation.objects.filter(Q({ name__icontains: 'x' }))).toEqualTypeOf<
+      QuerySet<Organisation>
+    >();
+    Organisation.objects.exclude(Q({ ukOrganisation: true }));
+    expectTypeOf(Organisation.objects.get(Q({ name: 'Acme' }))).toEqualTypeOf<Promise<Organisation>>();
+    Organisation.objects.filter({ name: 'x' }).filter(Q({ created__year: 2016 }));
+    Organisation.objects.filter(Q());
+    // @ts-expect-error misspelt field
+    Organisation.objects.filter(Q({ nmae__icontains: 'x' }));
+    // @ts-expect-error misspelt field next to a right one
+    Organisation.objects.filter(Q({ name: 'x', nmae: 'y' }));
+    // @ts-expect-error wrong value type
+    Organisation.objects.exclude(Q({ ukOrganisation: 'yes' }));
+    // @ts-expect-error a boolean has no icontains
+    Organisation.objects.get(Q({ ukOrganisation__icontains: 'x' }));
+  });
+
+  it('accepts chains Q(…).or(…) / .and(…) / .not(), checking every operand', () => {
+    Organisation.objects.filter(Q({ name: 'x' }).or(Q({ ukOrganisation: true })));
+    Organisation.objects.filter(Q({ name: 'x' }).or({ ukOrganisation: true }).not());
+    Organisation.objects.filter(
+      Q({ name__startswith: 'A' }).and(
+        Q({ created__year: 2016 }).or({ modified__range: [new Date(), new Date()] }),
+      ),
+    );
+    Organisation.objects.filter(Q({ name: 'x' }).or(Q<Organisation>({ ukOrganisation: true })));
+    // @ts-expect-error misspelt field in the receiver of the chain
+    Organisation.objects.filter(Q({ nmae: 'x' }).or(Q({ ukOrganisation: true })));
+    // @ts-expect-error misspelt field in an or() operand
+    Organisation.objects.filter(Q({ name: 'x' }).or(Q({ ukOrganisaton: true })));
+    // @ts-expect-error misspelt field in a plain or() operand
+    Organisation.objects.filter(Q({ name: 'x' }).and({ ukOrganisaton: true }));
+    // @ts-expect-error wrong value type in an operand
+    Organisation.objects.filter(Q({ name: 'x' }).or({ ukOrganisation: 'yes' }).not());
+    // @ts-expect-error a Q of another model in the chain
+    Organisation.objects.filter(Q({ name: 'x' }).or(Q<Person>({ lastName: 'y' })));
+  });
+
+  it('checks a Q built out of context where it is used', () => {
+    const byName = Q({ name: 'Acme' }).or({ name__iexact: 'acme ltd' });
+    Organisation.objects.filter(byName);
+    Organisation.objects.filter(Q<Organisation>({ ukOrganisation: true }).and(byName));
+    // @ts-expect-error Person has no name
+    Person.objects.filter(byName);
+    const misspelt = Q({ nmae: 'Acme' });
+    // @ts-expect-error checked where it is used
+    Organisation.objects.filter(misspelt);
+    // @ts-expect-error checked in a typed Q's operands too
+    Q<Organisation>({ ukOrganisation: true }).or(misspelt);
+  });
+
+  it('types a Q by the model given explicitly or inferred in a typed Q', () => {
+    expectTypeOf(Q<Organisation>({ name: 'x' })).toEqualTypeOf<Q<Organisation>>();
+    Organisation.objects.filter(Q<Organisation>({ name: 'x' }).or(Q({ ukOrganisation: true })));
+    // @ts-expect-error misspelt field in an operand of a typed Q
+    Q<Organisation>({ name: 'x' }).or(Q({ ukOrganisaton: true }));
+    // @ts-expect-error a Q of another model
+    Organisation.objects.filter(Q<Person>({ lastName: 'x' }));
+    // An untyped manager accepts any Q.
+    Plain.objects.filter(Q({ anything: 1 }).or({ else: 2 }));
+  });
+});
+
+/** A foreign key `organisation` (stored as `organisationId`), declared only by its id field. */
+class Contact extends SyncedModel {
+  static override table = 'contact';
+  declare static objects: Manager<Contact>;
+  declare lastName: string;
+  declare organisationId: number | null;
+  /** Not a foreign key: not a number. */
+  declare externalId: string | null;
+}
+
+/** The same foreign key with the relation declared: its type is then the declared one. */
+class TypedContact extends SyncedModel {
+  static override table = 'typed_contact';
+  declare static objects: Manager<TypedContact>;
+  declare lastName: string;
+  declare organisationId: number | null;
+  declare organisation?: Organisation | null;
+}
+
+declare const acme: Organisation;
+
+describe('foreign keys by their relation name', () => {
+  it('derives the relation names from the id fields', () => {
+    expectTypeOf<RelationName<Contact>>().toEqualTypeOf<'organisation'>();
+    expectTypeOf<RelationName<TypedContact>>().toEqualTypeOf<never>();
+    expectTypeOf<ModelFieldName<Contact>>().not.toEqualTypeOf<ModelFieldName<Contact> | 'organisation'>();
+  });
+
+  it('create / update / getOrCreate take a related object or its id', () => {
+    expectTypeOf(Contact.objects.create({ lastName: 'X', organisation: acme })).toEqualTypeOf<
+      Promise<Contact>
+    >();
+    Contact.objects.create({ lastName: 'X', organisation: acme.id });
+    Contact.objects.create({ lastName: 'X', organisation: null });
+    Contact.objects.filter({ lastName: 'X' }).update({ organisation: acme });
+    Contact.objects.getOrCreate({ lastName: 'X' }, { organisation: acme });
+    Contact.objects.bulkCreate([{ lastName: 'X', organisation: acme }]);
+    // @ts-expect-error misspelt relation
+    Contact.objects.create({ lastName: 'X', organisaton: acme });
+    // @ts-expect-error not a related object or an id
+    Contact.objects.create({ lastName: 'X', organisation: 'Acme' });
+    // @ts-expect-error a string id field is not a foreign key
+    Contact.objects.create({ lastName: 'X', external: acme });
+  });
+
+  it('filter / exclude / get / Q take a related object, its id, and the equality lookups', () => {
+    expectTypeOf(Contact.objects.filter({ organisation: acme })).toEqualTypeOf<QuerySet<Contact>>();
+    Contact.objects.filter({ organisation: acme.id });
+    Contact.objects.filter({ organisation__exact: acme, organisation__in: [acme, 2] });
+    Contact.objects.exclude({ organisation__isnull: true });
+    Contact.objects.get({ organisation: acme, lastName: 'X' });
+    Contact.objects.filter(Q({ organisation: acme }).or({ organisation__isnull: true }));
+    Contact.objects.filter({ organisationId: acme.id });
+    // @ts-expect-error misspelt relation
+    Contact.objects.filter({ organisaton: acme });
+    // @ts-expect-error not a related object or an id
+    Contact.objects.filter({ organisation: 'Acme' });
+    // @ts-expect-error no text lookups on a relation
+    Contact.objects.filter({ organisation__icontains: 'Acme' });
+    // @ts-expect-error `in` takes an array
+    Contact.objects.filter({ organisation__in: acme });
+    // @ts-expect-error misspelt relation in a Q
+    Contact.objects.filter(Q({ organisaton: acme }));
+  });
+
+  it('a declared relation keeps its declared type', () => {
+    TypedContact.objects.create({ lastName: 'X', organisation: acme });
+    TypedContact.objects.filter({ organisation: acme, organisation__isnull: false });
+    // @ts-expect-error the declared type is an Organisation
+    TypedContact.objects.filter({ organisation: { id: 1, name: 1 } });
   });
 });

@@ -4,14 +4,22 @@ import type { SyncedModel } from '../model/synced-model';
 import { resolveCodec } from '../odata/resolve-codec';
 import type { AggregateResult, Aggregation } from '../query/aggregation';
 import type { CreateValues, FilterConditions, ModelFieldName, OrderByField } from '../query/filter-types';
-import { isQ, type Q } from '../query/q';
+import { isQ, type QChild } from '../query/q';
 import { LOOKUP_SEP } from '../query/where-node';
 import type { AggregateFunction } from '../store/local-store';
 import type { QueryState } from '../sync/query-state';
 import type { SyncEngine } from '../sync/sync-engine';
 
-/** A `filter()` / `exclude()` / `get()` argument: a conditions object or a `Q`. */
-export type QueryInput<T> = FilterConditions<T> | Q<T>;
+/**
+ * A `filter()` / `exclude()` / `get()` argument: a conditions object, a `Q` of the model, or a `Q`
+ * built without a model (an `UnboundQ`) whose conditions fit the model. `Q({…})` written as the
+ * argument infers the model from it, so its keys are checked.
+ *
+ * @example
+ * Organisation.objects.filter(Q({ name__icontains: 'acme' }).or({ ukOrganisation: true }));
+ * // $filter=substringof('acme', Name) or optevia_ukorganisation eq true
+ */
+export type QueryInput<T> = QChild<T>;
 
 /** Options of `inBulk(ids, { fieldName })`. */
 export interface InBulkOptions<K extends string> {

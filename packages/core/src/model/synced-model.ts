@@ -30,6 +30,14 @@ export interface DeleteOptions {
  * Foreign keys: a mapped `fields.foreignKey('ParentCustomerId', () => Organisation)` field named
  * `organisation` is stored in the column `organisation_id` and read as `organisationId` (the
  * related row's local id); `await contact.related('organisation')` loads the related object.
+ * Declaring `declare organisationId: number | null` is enough for the types to accept the relation
+ * name too: `create({ organisation: acme })`, `update(…)`, `filter({ organisation: acme })`,
+ * `organisation__in` and `organisation__isnull` take a saved related object (anything with its
+ * `id`) or its id (see `RelationName`: every `xxxId` field of type `number` names a relation `xxx`;
+ * one that is not a mapped foreign key fails at runtime with `FieldError`, before any request). To
+ * have the related model's type checked, declare the relation as well:
+ * `declare organisation?: Organisation | null` (a type only: the property is not loaded; use
+ * `related('organisation')`, and set it to change the foreign key before `save()`).
  *
  * @example
  * ```ts
@@ -41,6 +49,16 @@ export interface DeleteOptions {
  * }
  * sync.register(Organisation);
  * const acme = await Organisation.objects.create({ name: 'Acme' }); // POST AccountSet
+ *
+ * class Contact extends SyncedModel {
+ *   static table = 'contact';
+ *   static migrator = new ContactMigrator(); // organisation: fields.foreignKey('ParentCustomerId', () => Organisation)
+ *   declare static objects: Manager<Contact>;
+ *   declare lastName: string;
+ *   declare organisationId: number | null;
+ * }
+ * await Contact.objects.create({ lastName: 'Smith', organisation: acme }); // POST ContactSet {"ParentCustomerId":{"Id":"…","LogicalName":"account"},…}
+ * await Contact.objects.filter({ organisation: acme }); // $filter=ParentCustomerId/Id eq guid'…'
  * ```
  */
 export class SyncedModel {

@@ -10,7 +10,7 @@ import {
 } from '../query/__fixtures__/sample-models';
 import { buildOrderBy, buildWhere } from '../query/build-where';
 import { createModelSchema } from '../query/model-schema';
-import { Q } from '../query/q';
+import { Q, type QNode } from '../query/q';
 import { relatedKey } from '../query/related-key';
 import { compileODataQuery } from './compile-odata-query';
 import { compileODataFilter } from './odata-filter-compiler';
@@ -32,7 +32,7 @@ const SELECT = [
 ];
 
 /** The `$filter` text of conditions, and whether it is exact. */
-function compile(conditions: Record<string, unknown> | Q<unknown>) {
+function compile(conditions: Record<string, unknown> | QNode) {
   const result = compileODataFilter(buildWhere(conditions, schema), schema);
   return {
     filter: result.filter === undefined ? undefined : serializeFilter(result.filter),
@@ -41,7 +41,7 @@ function compile(conditions: Record<string, unknown> | Q<unknown>) {
   };
 }
 
-const filterOf = (conditions: Record<string, unknown> | Q<unknown>) => compile(conditions).filter;
+const filterOf = (conditions: Record<string, unknown> | QNode) => compile(conditions).filter;
 
 describe('compileODataFilter: one lookup each', () => {
   it.each([

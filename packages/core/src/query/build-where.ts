@@ -3,7 +3,7 @@ import { describeValue } from './describe-value';
 import { normaliseGuid } from './guid';
 import { EQUALITY_LOOKUPS, ORDERED_LOOKUPS, TEXT_MATCH_LOOKUPS } from './lookup-groups';
 import type { ModelField, ModelSchema } from './model-schema';
-import { isQ, type Q } from './q';
+import { isQNode, type QNode } from './q';
 import { isRelatedKey, type RelatedKey, relatedKey } from './related-key';
 import {
   LOOKUP_NAMES,
@@ -77,9 +77,8 @@ const LOOKUP_SET: ReadonlySet<string> = new Set(LOOKUP_NAMES);
  * @throws NotSupportedError for a filter across a relation (`organisation__name`) or chained lookups.
  * @throws ValidationError for a value of the wrong shape (`in` without an array, a malformed GUID …).
  */
-// biome-ignore lint/suspicious/noExplicitAny: a Q of any model
-export function buildWhere(input: Record<string, unknown> | Q<any>, schema: ModelSchema): WhereNode {
-  if (isQ(input)) return buildFromQ(input, schema);
+export function buildWhere(input: Record<string, unknown> | QNode, schema: ModelSchema): WhereNode {
+  if (isQNode(input)) return buildFromQ(input, schema);
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ValidationError(
       `Filter conditions for ${schema.modelName} must be an object or a Q; got ${describeValue(input)}.`,
@@ -146,9 +145,9 @@ export function parseFilterKey(key: string, schema: ModelSchema): { field: Model
   throw unknownField(fieldName, key, schema);
 }
 
-function buildFromQ(q: Q<unknown>, schema: ModelSchema): WhereNode {
+function buildFromQ(q: QNode, schema: ModelSchema): WhereNode {
   const children = q.children.map((child) =>
-    isQ(child) ? buildFromQ(child, schema) : buildFromConditions(child, schema),
+    isQNode(child) ? buildFromQ(child, schema) : buildFromConditions(child, schema),
   );
   const combined: WhereNode =
     children.length === 1

@@ -81,23 +81,80 @@ type LookupKeyValue<T, P> = P extends `${infer F}__${infer L}`
   : never;
 
 /**
+ * The foreign keys a model names by its local id fields: `organisationId: number | null` implies the
+ * relation `organisation` (the runtime stores foreign key `organisation` as `organisationId`, see
+ * `foreignKeyLocalField`). A name the model declares itself (`declare organisation?: Organisation`)
+ * is a field of its own, with that declared type, and not listed here.
+ *
+ * @example
+ * type Names = RelationName<Contact>; // 'organisation'
+ */
+export type RelationName<T> = {
+  [K in ModelFieldName<T>]: K extends `${infer R}Id`
+    ? R extends '' | ModelFieldName<T>
+      ? never
+      : [NonNullable<T[K]>] extends [number]
+        ? R
+        : never
+    : never;
+}[ModelFieldName<T>];
+
+/**
+ * A related row given by value, as `filter()`, `create()` and `update()` take it: a saved model
+ * instance (anything with its local `id`), or that `id` itself.
+ *
+ * @example
+ * Contact.objects.filter({ organisation: acme }); // or { organisation: acme.id }
+ */
+export type RelatedValue<Id = number> = { readonly id: NonNullable<Id> } | NonNullable<Id>;
+
+/** The related value of relation `R` of `T`: typed by its `${R}Id` field. */
+type RelationValue<T, R extends string> = RelatedValue<T[`${R}Id` & keyof T]>;
+
+/** Filter keys of the implied relations: `organisation`, `organisation__exact`, `__in`, `__isnull`. */
+type RelationConditions<T> = { readonly [R in RelationName<T>]?: RelationValue<T, R> | null } & {
+  readonly [R in RelationName<T> as `${R}__exact`]?: RelationValue<T, R> | null;
+} & { readonly [R in RelationName<T> as `${R}__in`]?: readonly RelationValue<T, R>[] } & {
+  readonly [R in RelationName<T> as `${R}__isnull`]?: boolean;
+};
+
+/**
  * The conditions object of `filter()`, `exclude()`, `get()` and `Q()`: each key is a field (exact match)
- * or `field__lookup`; several keys are ANDed.
+ * or `field__lookup`; several keys are ANDed. A foreign key is also accepted by its relation name
+ * (see {@link RelationName}) with a related object or its id.
  *
  * @example
  * const conditions: FilterConditions<Organisation> = { name__icontains: 'acme', created__year: 2016, parent__isnull: true };
+ * const ofAcme: FilterConditions<Contact> = { organisation: acme }; // $filter=ParentCustomerId/Id eq guid'…'
  */
 export type FilterConditions<T> =
   IsUntyped<T> extends true
     ? Readonly<Record<string, unknown>>
-    : { readonly [K in ModelFieldName<T>]?: T[K] | null } & {
-        readonly [P in LookupKey<T>]?: LookupKeyValue<T, P>;
-      };
+    : Flatten<
+        { readonly [K in ModelFieldName<T>]?: T[K] | null } & {
+          readonly [P in LookupKey<T>]?: LookupKeyValue<T, P>;
+        } & RelationConditions<T>
+      >;
+
+/**
+ * One object type of an intersection. Keeps the conditions a "weak" type (only optional keys), so
+ * TypeScript still rejects an object with none of its keys, such as a `Q` of another model; an
+ * intersection with an empty member (a model without relations) would accept any object.
+ */
+type Flatten<T> = { [K in keyof T]: T[K] };
 
 /** An `orderBy()` key: a field, or `-field` for descending order. */
 export type OrderByField<T> =
   IsUntyped<T> extends true ? string : ModelFieldName<T> | `-${ModelFieldName<T>}`;
 
-/** The values of `create()` and `new Model(…)`: any data fields, no methods. */
+/**
+ * The values of `create()`, `update()` and `getOrCreate()` defaults: any data fields, no methods; a
+ * foreign key also by its relation name (see {@link RelationName}) with a related object or its id.
+ *
+ * @example
+ * const values: CreateValues<Contact> = { lastName: 'Smith', organisation: acme }; // stored as organisationId
+ */
 export type CreateValues<T> =
-  IsUntyped<T> extends true ? Readonly<Record<string, unknown>> : { [K in ModelFieldName<T>]?: T[K] };
+  IsUntyped<T> extends true
+    ? Readonly<Record<string, unknown>>
+    : Flatten<{ [K in ModelFieldName<T>]?: T[K] } & { [R in RelationName<T>]?: RelationValue<T, R> | null }>;

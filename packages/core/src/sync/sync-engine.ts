@@ -311,7 +311,8 @@ export class SyncEngine {
 
   /**
    * Decode CDMS entities and upsert them (only where newer) in one transaction, with a
-   * `cdms-refresh` history entry for each inserted or updated row. Foreign key GUIDs become local
+   * `cdms-refresh` history entry for each inserted or updated row (one multi-row history insert per
+   * call, i.e. per list page). Foreign key GUIDs become local
    * ids; related records missing locally are imported with as few list requests as the URL
    * limit allows (one `or` chain of GUIDs, split by `fitListQuery`).
    */
@@ -330,7 +331,7 @@ export class SyncEngine {
         where: whereIn('cdmsPk', changed),
         orderBy: [{ field: 'id', direction: 'asc' }],
       });
-      for (const row of stored) await this.history.record(meta.table, row, 'cdms-refresh');
+      await this.history.recordMany(meta.table, stored, 'cdms-refresh');
       this.#logger?.debug('CDMS refresh', {
         model: meta.Model.name,
         inserted: result.inserted.length,
