@@ -44,6 +44,12 @@ export interface UpsertResult {
   readonly inserted: readonly string[];
   readonly updated: readonly string[];
   readonly unchanged: readonly string[];
+  /**
+   * The inserted and updated rows as stored (every column, normalised as `find` returns them),
+   * inserted first, then updated. Optional: a store that cannot return them in the same statement
+   * leaves it out, and core reads the rows back instead.
+   */
+  readonly stored?: readonly Row[];
 }
 
 /** An aggregate function of `LocalStore.aggregate`. */
