@@ -1,4 +1,4 @@
-import type { SyncedRow } from '@cdms-sync/core';
+import type { Row, SyncedRow } from '@cdms-sync/core';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createSyncedTable } from '../schema/synced-columns';
@@ -48,6 +48,14 @@ describeEachDatabase(databases, (database) => {
     await knex?.destroy();
   });
 
+  /** The rows `find` returns for `keys`, in that order. */
+  async function found(keys: readonly string[]): Promise<Row[]> {
+    const rows = await store.find(table, {
+      where: { kind: 'lookup', field: 'cdmsPk', lookup: 'in', value: [...keys] },
+    });
+    return keys.map((key) => rows.find((candidate) => candidate.cdmsPk === key) ?? { missing: key });
+  }
+
   async function stored(): Promise<Record<string, unknown>> {
     const rows = await store.find(table, { orderBy: [{ field: 'cdmsPk', direction: 'asc' }] });
     return Object.fromEntries(
@@ -64,7 +72,12 @@ describeEachDatabase(databases, (database) => {
       row('c', 11, 'newer'), // newer: updated
       row('d', 1, 'new'), // new: inserted
     ]);
-    expect(result).toEqual({ inserted: ['d'], updated: ['c'], unchanged: ['a', 'b'] });
+    expect(result).toEqual({
+      inserted: ['d'],
+      updated: ['c'],
+      unchanged: ['a', 'b'],
+      stored: await found(['d', 'c']),
+    });
     expect(await stored()).toEqual({
       a: { name: 'a1', modified: at(10) },
       b: { name: 'b1', modified: at(10) },
@@ -81,16 +94,18 @@ describeEachDatabase(databases, (database) => {
     if (database.name === 'postgresql' || database.name === 'pglite') {
       expect(writes).toHaveLength(1);
       expect(writes[0]).toMatch(
-        /^insert into .* on conflict \("cdms_pk"\) do update set .* where ".*"\."modified" < "excluded"\."modified" returning "cdms_pk", \(xmax = 0\)/,
+        /^insert into .* on conflict \("cdms_pk"\) do update set .* where ".*"\."modified" < "excluded"\."modified" returning \*, \(xmax = 0\) as "cdms_sync_inserted"$/,
       );
     } else if (database.name === 'sqlite') {
       expect(writes).toHaveLength(2);
       expect(writes[1]).toMatch(
-        /on conflict \(`cdms_pk`\) do update set .* where `.*`\.`modified` < `excluded`\.`modified` returning `cdms_pk`/,
+        /on conflict \(`cdms_pk`\) do update set .* where `.*`\.`modified` < `excluded`\.`modified` returning \*$/,
       );
     } else {
-      expect(writes).toHaveLength(2);
+      expect(writes).toHaveLength(3);
       expect(writes[0]).toMatch(/for update$/);
+      // No RETURNING on MySQL: one locking read of the changed rows, in the same transaction.
+      expect(writes[2]).toMatch(/^select \* from `.*` where `cdms_pk` in \(\?, \?, \?\) for update$/);
       // `modified` is assigned last: MySQL evaluates SET left to right and each IF compares with it.
       expect(writes[1]).toMatch(
         /on duplicate key update .*`name` = IF\(`.*`\.`modified` < VALUES\(`modified`\), VALUES\(`name`\), `name`\).*, `modified` = IF\([^,]*, VALUES\(`modified`\), `modified`\)$/,
@@ -107,8 +122,9 @@ describeEachDatabase(databases, (database) => {
     );
     const result = await store.upsertIfNewer(table, [row('a', 20, 'a2')]);
     expect(result.updated).toEqual(['a']);
-    const [found] = await store.find(table);
-    expect(found).toMatchObject({ name: 'a2', active: true, localOnly: 7, modified: at(20) });
+    const [current] = await store.find(table);
+    expect(current).toMatchObject({ name: 'a2', active: true, localOnly: 7, modified: at(20) });
+    expect(result.stored).toEqual([current]);
   });
 
   it('handles duplicate keys in one batch (the newest wins) and mixed column sets', async () => {
@@ -118,10 +134,50 @@ describeEachDatabase(databases, (database) => {
       row('a', 3, 'newest'),
       row('a', 2, 'middle'),
     ]);
-    expect(result).toEqual({ inserted: ['a', 'b'], updated: [], unchanged: [] });
+    expect(result).toEqual({
+      inserted: ['a', 'b'],
+      updated: [],
+      unchanged: [],
+      stored: await found(['a', 'b']),
+    });
+    expect(result.stored?.[0]).toMatchObject({ name: 'newest', modified: at(3) });
     expect(await stored()).toEqual({
       a: { name: 'newest', modified: at(3) },
       b: { name: 'b', modified: at(1) },
+    });
+  });
+
+  it('returns the changed rows as stored: inserted then updated, in input order, unchanged ones left out', async () => {
+    await store.upsertIfNewer(table, [row('c', 10, 'c1'), row('y', 10, 'y1'), row('b', 10, 'b1')]);
+    await store.update(
+      table,
+      { kind: 'lookup', field: 'cdmsPk', lookup: 'exact', value: 'y' },
+      { localOnly: 3 },
+    );
+    // Two column sets, so two statements (PostgreSQL, SQLite) whose returned rows must be merged.
+    const result = await store.upsertIfNewer(table, [
+      row('z', 1, 'z new', { active: true }),
+      row('y', 11, 'y newer'),
+      row('b', 10, 'b equal'),
+      row('a', 2, 'a new'),
+      row('c', 12, 'c newer', { active: false }),
+    ]);
+    expect(result).toMatchObject({ inserted: ['z', 'a'], updated: ['y', 'c'], unchanged: ['b'] });
+    const expected = await found(['z', 'a', 'y', 'c']);
+    expect(result.stored).toEqual(expected);
+    // Every column, decoded as `find` decodes it, under model field names.
+    expect(expected[2]).toMatchObject({ cdmsPk: 'y', name: 'y newer', localOnly: 3, active: null });
+    expect(expected[3]).toMatchObject({ cdmsPk: 'c', active: false, modified: at(12), created: at(0) });
+    expect(Object.keys(result.stored?.[0] ?? {}).sort()).toEqual(Object.keys(expected[0] ?? {}).sort());
+    expect(result.stored?.[0]).not.toHaveProperty('cdmsSyncInserted');
+
+    const nothingNewer = await store.upsertIfNewer(table, [row('a', 2, 'same'), row('z', 0, 'older')]);
+    expect(nothingNewer).toEqual({ inserted: [], updated: [], unchanged: ['a', 'z'], stored: [] });
+    expect(await store.upsertIfNewer(table, [])).toEqual({
+      inserted: [],
+      updated: [],
+      unchanged: [],
+      stored: [],
     });
   });
 
@@ -182,7 +238,7 @@ describeEachDatabase(databases, (database) => {
       const versions = Array.from({ length: 24 }, (_, version) => version);
       // Shuffle deterministically so both writers race on every key in different orders.
       const shuffled = [...versions].sort((x, y) => ((x * 7919) % 24) - ((y * 7919) % 24));
-      await Promise.all(
+      const results = await Promise.all(
         shuffled.map((version, index) =>
           (index % 2 === 0 ? store : other).upsertIfNewer(
             table,
@@ -192,6 +248,19 @@ describeEachDatabase(databases, (database) => {
           ),
         ),
       );
+      // Each writer's `stored` shows its own version of the rows it changed, never another writer's.
+      results.forEach((result, index) => {
+        const version = shuffled[index] ?? -1;
+        expect(result.stored?.map((changed) => changed.cdmsPk)).toEqual([
+          ...result.inserted,
+          ...result.updated,
+        ]);
+        for (const changed of result.stored ?? [])
+          expect(changed).toMatchObject({
+            name: `${String(changed.cdmsPk)}${version}`,
+            modified: at(version),
+          });
+      });
       const latest = Math.max(...versions);
       expect(await stored()).toEqual(
         Object.fromEntries(keys.map((key) => [key, { name: `${key}${latest}`, modified: at(latest) }])),

@@ -275,7 +275,9 @@ export class KnexStore implements LocalStore {
   /**
    * Inserts each row by `cdmsPk`, or updates the stored one only where its `modified` is older;
    * equal or newer stored rows are left alone. Race-free; see `upsertIfNewer` in
-   * `./upsert-if-newer` for the SQL per dialect.
+   * `./upsert-if-newer` for the SQL per dialect. `stored` holds the inserted, then the updated rows
+   * as `find` returns them, from the same statement (`RETURNING *`) on PostgreSQL, PGlite and
+   * SQLite, and from one locking read in the same transaction on MySQL/MariaDB.
    *
    * @example
    * await store.upsertIfNewer('organisation', [{ cdmsPk, modified, name: 'Acme' }]);
@@ -283,10 +285,10 @@ export class KnexStore implements LocalStore {
    * // insert into "organisation" ("cdms_pk", "modified", "name") values (?, ?, ?)
    * //   on conflict ("cdms_pk") do update set "modified" = excluded."modified", "name" = excluded."name"
    * //   where "organisation"."modified" < excluded."modified"
-   * //   returning "cdms_pk", (xmax = 0) as "cdms_sync_inserted"
+   * //   returning *, (xmax = 0) as "cdms_sync_inserted"
    */
   async upsertIfNewer(table: string, rows: readonly SyncedRow[]): Promise<UpsertResult> {
-    if (rows.length === 0) return { inserted: [], updated: [], unchanged: [] };
+    if (rows.length === 0) return { inserted: [], updated: [], unchanged: [], stored: [] };
     const info = await this.#table(table);
     const pkColumn = info.columnFor('cdmsPk');
     const modifiedColumn = info.columnFor('modified');
@@ -310,6 +312,7 @@ export class KnexStore implements LocalStore {
       idColumn: info.column(this.#columnName('id'))?.column,
       rows: encoded,
       decodeModified: (value) => decodeValue(this.dialect, modifiedColumn, value) as Date,
+      decodeRow: (row) => this.#decodeRow(info, row),
       maxRowsPerStatement: (columnCount) =>
         Math.max(1, Math.floor(MAX_BINDINGS_PER_STATEMENT / Math.max(1, columnCount))),
     });

@@ -1,4 +1,4 @@
-import type { UpsertResult } from '@cdms-sync/core';
+import type { Row, UpsertResult } from '@cdms-sync/core';
 import type { Knex } from 'knex';
 import type { StoreDialect } from './dialect';
 
@@ -23,14 +23,23 @@ export interface UpsertContext {
   readonly idColumn: string | undefined;
   readonly rows: readonly EncodedSyncedRow[];
   decodeModified(value: unknown): Date;
+  /** A row as the driver returned it (columns) -> the row as `find` returns it (model fields). */
+  decodeRow(row: Record<string, unknown>): Row;
   maxRowsPerStatement(columnCount: number): number;
 }
 
-/** Which keys a statement inserted and which it updated; every other key of the batch was unchanged. */
+/**
+ * Which keys a statement inserted and which it updated (every other key of the batch was
+ * unchanged), and the changed rows as the driver returned them, by key.
+ */
 interface StatementOutcome {
   readonly inserted: readonly string[];
   readonly updated: readonly string[];
+  readonly stored: ReadonlyMap<string, Record<string, unknown>>;
 }
+
+/** Marks the rows PostgreSQL inserted in `returning *, (xmax = 0) as …`; removed before decoding. */
+const INSERTED_ALIAS = 'cdms_sync_inserted';
 
 const MAX_ATTEMPTS = 10;
 
@@ -40,15 +49,25 @@ const MAX_ATTEMPTS = 10;
  *
  * - PostgreSQL / PGlite: one statement per batch,
  *   `insert … on conflict (cdms_pk) do update set … where t.modified < excluded.modified
- *   returning cdms_pk, (xmax = 0)`; rows not returned were unchanged, `xmax = 0` marks an insert.
- * - SQLite: the same statement (without `xmax`), preceded in one transaction by a no-op
- *   `update … set cdms_pk = cdms_pk where cdms_pk in (…) returning cdms_pk` that both lists the
- *   existing keys and takes SQLite's write lock first, so no other writer can slip in between.
+ *   returning *, (xmax = 0) as cdms_sync_inserted`; rows not returned were unchanged, `xmax = 0`
+ *   marks an insert, and the returned rows are the stored ones.
+ * - SQLite: the same statement with `returning *` (without `xmax`), preceded in one transaction by
+ *   a no-op `update … set cdms_pk = cdms_pk where cdms_pk in (…) returning cdms_pk` that both lists
+ *   the existing keys and takes SQLite's write lock first, so no other writer can slip in between.
  * - MySQL / MariaDB: in one transaction, `select … for update` locks the existing rows (and, under
  *   InnoDB's default REPEATABLE READ, the gaps of the missing keys), then
  *   `insert … on duplicate key update col = IF(t.modified < VALUES(modified), VALUES(col), col), …,
  *   modified = IF(…)` with `modified` last (MySQL assigns left to right). The outcome follows from
- *   the locked `modified` values.
+ *   the locked `modified` values. MySQL has no `RETURNING` (and this path serves MySQL and MariaDB
+ *   alike), so one more `select * … where cdms_pk in (changed keys) for update`
+ *   reads the changed rows back in the same transaction: this transaction holds the exclusive lock
+ *   on every one of them (locked before the update, or inserted by it), so no other writer can
+ *   change them in between, and the locking read sees their latest version.
+ *
+ * `stored` holds the inserted rows, then the updated ones, each in the order of `inserted` and
+ * `updated` (first occurrence in the input), decoded as `find` decodes them. It is left out only
+ * if a changed key cannot be found among the returned rows (e.g. a MySQL collation that matches
+ * keys case-insensitively stored the row under another spelling); core then reads the rows back.
  *
  * Rows are deduplicated by key (the newest wins) and sorted by key so concurrent batches lock rows
  * in the same order. A deadlock or busy error is retried when the store owns the transaction.
@@ -69,6 +88,7 @@ export async function upsertIfNewer(context: UpsertContext): Promise<UpsertResul
   const run = async (): Promise<StatementOutcome[]> => {
     const outcomes: StatementOutcome[] = [];
     for (const rows of statements) outcomes.push(await runStatement(context, rows));
+    if (context.dialect === 'mysql') outcomes.push(await selectChangedMysql(context, outcomes));
     return outcomes;
   };
   const singlePostgresStatement =
@@ -80,11 +100,19 @@ export async function upsertIfNewer(context: UpsertContext): Promise<UpsertResul
   const inserted = new Set(outcomes.flatMap((outcome) => outcome.inserted));
   const updated = new Set(outcomes.flatMap((outcome) => outcome.updated));
   const order = [...new Set(context.rows.map((row) => row.cdmsPk))];
-  return {
+  const result = {
     inserted: order.filter((key) => inserted.has(key)),
     updated: order.filter((key) => updated.has(key)),
     unchanged: order.filter((key) => !inserted.has(key) && !updated.has(key)),
   };
+  const returned = new Map(outcomes.flatMap((outcome) => [...outcome.stored]));
+  const stored: Row[] = [];
+  for (const key of [...result.inserted, ...result.updated]) {
+    const row = returned.get(key);
+    if (row === undefined) return result;
+    stored.push(context.decodeRow(row));
+  }
+  return { ...result, stored };
 }
 
 /** Splits rows into statements: one per set of columns (so no row overwrites a column it lacks), bounded in size. */
@@ -139,18 +167,19 @@ async function upsertPostgres(
   rows: readonly EncodedSyncedRow[],
 ): Promise<StatementOutcome> {
   const { knex } = context.store;
-  const returning = [
-    context.pkColumn,
-    knex.raw('(xmax = 0) as ??', ['cdms_sync_inserted']),
-  ] as unknown as string[];
+  const returning = ['*', knex.raw('(xmax = 0) as ??', [INSERTED_ALIAS])] as unknown as string[];
   const returned = (await onConflictInsert(context, rows).returning(returning)) as Array<
     Record<string, unknown>
   >;
   const inserted: string[] = [];
   const updated: string[] = [];
-  for (const row of returned)
-    (row.cdms_sync_inserted === true ? inserted : updated).push(String(row[context.pkColumn]));
-  return { inserted, updated };
+  const stored = new Map<string, Record<string, unknown>>();
+  for (const { [INSERTED_ALIAS]: wasInserted, ...row } of returned) {
+    const key = String(row[context.pkColumn]);
+    (wasInserted === true ? inserted : updated).push(key);
+    stored.set(key, row);
+  }
+  return { inserted, updated, stored };
 }
 
 async function upsertSqlite(
@@ -164,16 +193,16 @@ async function upsertSqlite(
     .returning(context.pkColumn)
     .update({ [context.pkColumn]: knex.ref(context.pkColumn) })) as unknown as Array<Record<string, unknown>>;
   const existingKeys = new Set(existing.map((row) => String(row[context.pkColumn])));
-  const returned = (await onConflictInsert(context, rows).returning(context.pkColumn)) as Array<
-    Record<string, unknown>
-  >;
+  const returned = (await onConflictInsert(context, rows).returning('*')) as Array<Record<string, unknown>>;
   const inserted: string[] = [];
   const updated: string[] = [];
+  const stored = new Map<string, Record<string, unknown>>();
   for (const row of returned) {
     const key = String(row[context.pkColumn]);
     (existingKeys.has(key) ? updated : inserted).push(key);
+    stored.set(key, row);
   }
-  return { inserted, updated };
+  return { inserted, updated, stored };
 }
 
 async function upsertMysql(
@@ -213,7 +242,30 @@ async function upsertMysql(
     if (before === undefined) inserted.push(row.cdmsPk);
     else if (before.getTime() < row.modified.getTime()) updated.push(row.cdmsPk);
   }
-  return { inserted, updated };
+  return { inserted, updated, stored: new Map() };
+}
+
+/**
+ * MySQL has no `RETURNING`: reads the rows the batch changed back, in the batch's transaction,
+ * with `select * … where cdms_pk in (…) for update` (one statement per `maxRowsPerStatement` keys).
+ * The transaction already holds the exclusive lock on each of them, so the lock waits for nobody.
+ */
+async function selectChangedMysql(
+  context: UpsertContext,
+  outcomes: readonly StatementOutcome[],
+): Promise<StatementOutcome> {
+  const keys = outcomes.flatMap((outcome) => [...outcome.inserted, ...outcome.updated]);
+  const stored = new Map<string, Record<string, unknown>>();
+  const size = context.maxRowsPerStatement(1);
+  for (let start = 0; start < keys.length; start += size) {
+    const found = (await context.store
+      .knex(context.table)
+      .select('*')
+      .whereIn(context.pkColumn, keys.slice(start, start + size))
+      .forUpdate()) as Array<Record<string, unknown>>;
+    for (const row of found) stored.set(String(row[context.pkColumn]), row);
+  }
+  return { inserted: [], updated: [], stored };
 }
 
 /** Retries deadlocks (MySQL, PostgreSQL) and busy errors (SQLite), only when the store owns the transaction. */
