@@ -102,7 +102,15 @@ describe('inBulk()', () => {
     const url =
       `${LIST}?$filter=AccountId eq guid'${GUID}' or AccountId eq guid'${GUID2}'` +
       `&$select=${ACCOUNT_SELECT}&$orderby=ModifiedOn asc`;
-    f.cdms.get(url).reply(200, page([account({ id: GUID2, name: 'Bravo Ltd', modified: T3 })]));
+    f.cdms
+      .get(url)
+      .reply(
+        200,
+        page([
+          account({ id: GUID, name: 'Acme', uk: true, modified: T1 }),
+          account({ id: GUID2, name: 'Bravo Ltd', modified: T3 }),
+        ]),
+      );
     const found = await f.Organisation.objects.inBulk([acme as number, bravo as number, 999]);
     expect(f.requests).toEqual([{ method: 'GET', url }]);
     expect([...found.keys()]).toEqual([acme, bravo]);
@@ -200,7 +208,15 @@ describe('aggregate()', () => {
     f = await openFixture({ knex, sync: { store: aggregatingStore() } });
     await insertThree();
     const url = `${LIST}?$filter=optevia_ukorganisation eq true&$select=${ACCOUNT_SELECT}&$orderby=ModifiedOn asc`;
-    f.cdms.get(url).reply(200, page([]));
+    f.cdms
+      .get(url)
+      .reply(
+        200,
+        page([
+          account({ id: GUID, name: 'Acme', uk: true, modified: T1 }),
+          account({ id: GUID3, name: 'Charlie', uk: true, modified: T3 }),
+        ]),
+      );
     const result = await f.Organisation.objects
       .filter({ ukOrganisation: true })
       .aggregate({ total: Count('id'), newest: Max('created'), oldest: Min('created'), ids: Sum('id') });

@@ -84,16 +84,30 @@ describe('get()', () => {
     expect(await f.sync.history(f.Organisation)).toEqual([]);
   });
 
-  it('CDMS 404 for an existing local row: DoesNotExistError (cause CdmsNotFoundError), local row kept', async () => {
-    const { id } = await insertAcme(T1);
+  it('CDMS 404 for an existing local row: the stale row is deleted (history delete), DoesNotExistError (cause CdmsNotFoundError)', async () => {
+    const { id } = await insertAcme(T1, { notes: 'local only' });
     f.cdms
       .get(ONE)
       .query(true)
       .reply(404, { error: { code: '', message: { lang: 'en-US', value: 'Not found' } } });
-    const error = await f.Organisation.objects.get({ id }).catch((caught: unknown) => caught);
+    const error = await f.sync
+      .runAs({ user: 'alice', comment: 'lookup' }, () => f.Organisation.objects.get({ id }))
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DoesNotExistError);
     expect((error as Error).cause).toMatchObject({ code: 'CDMS_NOT_FOUND' });
-    expect(await knex('organisation').count({ n: '*' })).toEqual([{ n: 1 }]);
+    expect(f.requests).toEqual([{ method: 'GET', url: ONE_SELECT }]);
+    expect(await knex('organisation').count({ n: '*' })).toEqual([{ n: 0 }]);
+    // Deleted by CDMS, not by the acting user.
+    expect(await f.sync.history(f.Organisation, id)).toMatchObject([
+      {
+        kind: 'delete',
+        rowId: id,
+        cdmsPk: GUID,
+        user: 'cdms',
+        comment: 'Deleted in CDMS',
+        data: { name: 'Acme', notes: 'local only' },
+      },
+    ]);
   });
 
   it('DoesNotExist and MultipleObjectsReturned are decided locally, without a request', async () => {

@@ -124,12 +124,19 @@ describe('foreign keys', () => {
     expect(sam.organisationId).toBe(id);
     expect((await sam.related<InstanceType<typeof f.Organisation>>('organisation'))?.name).toBe('Acme');
 
-    f.cdms.get(`${ROOT}/ContactSet`).query(true).reply(200, page([]));
+    f.cdms
+      .get(`${ROOT}/ContactSet`)
+      .query(true)
+      .reply(
+        200,
+        page([contact({ id: sam.cdmsPk as string, lastName: 'Smith', accountId: ACME, modified: T1 })]),
+      );
     const contacts = await acme.relatedSet(f.Contact, 'organisation');
     expect(contacts.map((c) => c.lastName)).toEqual(['Smith']);
     expect(f.requests[1]?.url).toBe(
       `${ROOT}/ContactSet?$filter=ParentCustomerId/Id eq guid'${ACME}'&$select=${CONTACT_SELECT}&$orderby=ModifiedOn asc`,
     );
+    expect(f.requests).toHaveLength(2);
   });
 
   it('an incoming GUID of a record missing locally is imported with one list request', async () => {

@@ -6,6 +6,11 @@ import { DoesNotExistError, MultipleObjectsReturnedError } from '@cdms-sync/core
 import { describe, expect, it } from 'vitest';
 import { type EndToEnd, expectStoresAgree, localCounts, operations, requests } from '../support/end-to-end';
 
+async function localOrganisationNames(f: EndToEnd): Promise<string[]> {
+  const rows: { name: string }[] = await f.knex(f.tables.organisation).orderBy('name').select('name');
+  return rows.map((row) => row.name);
+}
+
 const SELECT = '$select=AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation';
 
 /** Declares the reads scenarios. */
@@ -74,21 +79,71 @@ export function readThroughScenarios(f: EndToEnd): void {
       expect(await localCounts(f)).toEqual(before);
     });
 
-    it('a record deleted inside CDMS: get raises DoesNotExist (local row kept); getOrCreate does not leave a duplicate', async () => {
+    it('a record deleted inside CDMS: get removes the stale row (history delete) and raises DoesNotExist; getOrCreate then creates one', async () => {
       const acme = await f.Organisation.objects.create({ name: 'Acme' });
       await f.client.delete('Account', acme.cdmsPk as string);
       f.emulator.clearRequests();
       const missing = await f.Organisation.objects.get({ id: acme.id }).catch((caught: unknown) => caught);
       expect(missing).toBeInstanceOf(DoesNotExistError);
+      expect((missing as Error).cause).toMatchObject({ code: 'CDMS_NOT_FOUND' });
       expect(operations(f.emulator)).toEqual(['get Account']);
-      expect((await localCounts(f)).organisations).toBe(1);
-      // getOrCreate: get() ends in DoesNotExist (from CDMS), so a new record is created. The stale
-      // local row must not survive next to it: one local 'Acme', matching CDMS.
+      expect((await localCounts(f)).organisations).toBe(0);
+      expect(await f.sync.history(acme)).toMatchObject([
+        { kind: 'delete', user: 'cdms', comment: 'Deleted in CDMS', data: { name: 'Acme' } },
+        { kind: 'local' },
+      ]);
+      await expectStoresAgree(f);
+      // getOrCreate: nothing local any more, so a new record is created: one local 'Acme', matching CDMS.
       const [created, wasCreated] = await f.Organisation.objects.getOrCreate({ name: 'Acme' });
       expect(wasCreated).toBe(true);
       expect(f.emulator.records('Account')).toMatchObject([{ AccountId: created.cdmsPk, Name: 'Acme' }]);
       expect(await f.Organisation.objects.skipCdms().filter({ name: 'Acme' }).count()).toBe(1);
       await expectStoresAgree(f);
+    });
+
+    it('filter after CDMS-side deletes and edits: one extra id-list request, and both stores agree', async () => {
+      const [acme, bravo, charlie] = await f.Organisation.objects.bulkCreate([
+        { name: 'Acme', ukOrganisation: true },
+        { name: 'Bravo', ukOrganisation: true },
+        { name: 'Charlie', ukOrganisation: true },
+      ]);
+      const local = await f.Organisation.objects.skipCdms().create({ name: 'Local', ukOrganisation: true });
+      // Deleted by a raw DELETE to the service URL, as a CDMS user would; Charlie no longer matches.
+      const deleted = await fetch(`${f.emulator.serviceUrl}/AccountSet(guid'${bravo?.cdmsPk}')`, {
+        method: 'DELETE',
+      });
+      expect(deleted.status).toBe(204);
+      f.emulator.editAsCdmsUser('Account', charlie?.cdmsPk as string, { optevia_ukorganisation: false });
+      f.emulator.clearRequests();
+
+      const found = await f.Organisation.objects.filter({ ukOrganisation: true });
+      expect(found.map((organisation) => organisation.name).sort()).toEqual(['Acme', 'Local']);
+      expect(requests(f.emulator)).toEqual([
+        `GET AccountSet?$filter=optevia_ukorganisation eq true&${SELECT}&$orderby=ModifiedOn asc`,
+        // The local rows the list left out, by GUID in one request: Bravo is gone, Charlie changed.
+        `GET AccountSet?$filter=AccountId eq guid'${bravo?.cdmsPk}' or AccountId eq guid'${charlie?.cdmsPk}'&${SELECT}`,
+      ]);
+      expect(await localOrganisationNames(f)).toEqual(['Acme', 'Charlie', 'Local']);
+      const entries = await f.sync.history(f.Organisation);
+      expect(
+        entries
+          .filter((entry) => entry.kind !== 'local')
+          .map((entry) => [entry.cdmsPk, entry.kind, entry.user, entry.comment])
+          .sort(),
+      ).toEqual(
+        [
+          [bravo?.cdmsPk, 'delete', 'cdms', 'Deleted in CDMS'],
+          [charlie?.cdmsPk, 'cdms-refresh', 'cdms', 'CDMS refresh'],
+        ].sort(),
+      );
+      await expectStoresAgree(f);
+      expect(local.cdmsPk).toBeNull();
+      expect(acme?.name).toBe('Acme');
+
+      // In step now: the same filter makes only its list request.
+      f.emulator.clearRequests();
+      expect(await f.Organisation.objects.filter({ ukOrganisation: true }).count()).toBe(2);
+      expect(f.emulator.requestCount()).toBe(1);
     });
 
     it('DoesNotExist and MultipleObjectsReturned are decided locally with 0 requests', async () => {

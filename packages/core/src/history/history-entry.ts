@@ -10,6 +10,18 @@ export const CDMS_REFRESH_USER = 'cdms';
 /** The comment recorded on CDMS refreshes. */
 export const CDMS_REFRESH_COMMENT = 'CDMS refresh';
 
+/**
+ * The comment recorded (with the user `'cdms'` and kind `delete`) when a local row is removed
+ * because its CDMS record was deleted in CDMS (a list no longer returns it, or a GET answers 404).
+ */
+export const CDMS_DELETED_COMMENT = 'Deleted in CDMS';
+
+/** Who a history entry is recorded for, when not the acting user of `sync.runAs`. @internal */
+export interface HistoryAuthor {
+  readonly user: string | null;
+  readonly comment: string | null;
+}
+
 /** The default name of the history table (the same as `@cdms-sync/knex`'s `createHistoryTable` default). */
 export const DEFAULT_HISTORY_TABLE = 'cdms_sync_history';
 

@@ -4,6 +4,7 @@ import type { LocalStore, Row } from '../store/local-store';
 import {
   CDMS_REFRESH_COMMENT,
   CDMS_REFRESH_USER,
+  type HistoryAuthor,
   type HistoryEntry,
   type HistoryKind,
 } from './history-entry';
@@ -20,30 +21,39 @@ export class HistoryRecorder {
     private readonly context: SyncContextStorage,
   ) {}
 
-  /** Record one revision of `row` (a stored row with `id`) of the model stored in `modelTable`. */
-  async record(modelTable: string, row: Row, kind: HistoryKind): Promise<void> {
-    await this.store.insert(this.table, this.#entryRow(modelTable, row, kind, new Date()));
+  /**
+   * Record one revision of `row` (a stored row with `id`) of the model stored in `modelTable`.
+   * `author` replaces the acting user and comment (a change made in CDMS, not by this process).
+   */
+  async record(modelTable: string, row: Row, kind: HistoryKind, author?: HistoryAuthor): Promise<void> {
+    await this.store.insert(this.table, this.#entryRow(modelTable, row, kind, new Date(), author));
   }
 
   /**
    * Record one revision of each of `rows`, in order, with one multi-row insert (`store.bulkInsert`)
    * rather than one INSERT per row: an import of a page of CDMS rows writes its history at once.
    */
-  async recordMany(modelTable: string, rows: readonly Row[], kind: HistoryKind): Promise<void> {
+  async recordMany(
+    modelTable: string,
+    rows: readonly Row[],
+    kind: HistoryKind,
+    author?: HistoryAuthor,
+  ): Promise<void> {
     if (rows.length === 0) return;
     const createdAt = new Date();
     await this.store.bulkInsert(
       this.table,
-      rows.map((row) => this.#entryRow(modelTable, row, kind, createdAt)),
+      rows.map((row) => this.#entryRow(modelTable, row, kind, createdAt, author)),
     );
   }
 
   /** The history row of one revision. */
-  #entryRow(modelTable: string, row: Row, kind: HistoryKind, createdAt: Date): Row {
+  #entryRow(modelTable: string, row: Row, kind: HistoryKind, createdAt: Date, author?: HistoryAuthor): Row {
     const { user, comment } =
-      kind === 'cdms-refresh'
+      author ??
+      (kind === 'cdms-refresh'
         ? { user: CDMS_REFRESH_USER, comment: CDMS_REFRESH_COMMENT }
-        : this.context.current();
+        : this.context.current());
     return {
       model: modelTable,
       // The history table keeps row ids as text, so any primary key type fits.

@@ -30,9 +30,9 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     sync: true,
     skipCdms: true,
     requests:
-      '1 list + 1 per `__next` page (up to the slice or `syncPageLimit`); 0 when the filter matches nothing; a URL over `maxUrlLength` (2000) is split into several lists',
+      '1 list + 1 per `__next` page (up to the slice or `syncPageLimit`); 0 when the filter matches nothing; a URL over `maxUrlLength` (2000) is split into several lists; +1 id-list (`{Key} eq guid… or …`, per URL-length chunk) only when local rows matched that a complete listing left out (usually 0)',
     notes:
-      'lazy; synced when awaited; a long `or` chain (`in` of many values) is split, or dropped (superset) when under `not`',
+      'lazy; synced when awaited; a long `or` chain (`in` of many values) is split, or dropped (superset) when under `not`; an exact, unsliced, uncapped listing reconciles: rows deleted in CDMS are deleted locally (history `delete` "Deleted in CDMS"), rows changed to no longer match are refreshed',
   },
   {
     call: 'exclude(conditions | Q)',
@@ -88,7 +88,8 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests:
       '1 GET (`$select` of mapped attributes); 0 when the local store decides DoesNotExist/MultipleObjectsReturned',
-    notes: 'refreshes when CDMS is newer; `ObjectsNotInSyncError` when local is newer',
+    notes:
+      'refreshes when CDMS is newer; `ObjectsNotInSyncError` when local is newer; CDMS 404: the stale local row is deleted (history `delete` "Deleted in CDMS"), then DoesNotExistError',
   },
   {
     call: 'get({ cdmsPk }) (not local)',
@@ -272,7 +273,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     sync: true,
     skipCdms: true,
     requests: 'get, then 1 POST when absent',
-    notes: 'one transaction',
+    notes: 'one transaction; a row whose record was deleted in CDMS is removed by get, then re-created',
   },
   {
     call: 'updateOrCreate(conditions, defaults)',

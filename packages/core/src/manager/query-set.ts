@@ -38,7 +38,10 @@ export interface ValuesListOptions {
  * nothing runs until it is awaited, iterated, or a terminal method (`get`, `count` …) is called.
  *
  * In CDMS mode a read first brings the matching CDMS rows into the local store (one list request,
- * following `__next` up to the slice or `syncPageLimit`), then answers from the local store. With
+ * following `__next` up to the slice or `syncPageLimit`), then answers from the local store. After an
+ * exact, unsliced listing that `syncPageLimit` did not cut, local rows the listing left out are
+ * checked by GUID (one extra request, only when there are such rows): deleted in CDMS -> deleted
+ * locally, changed so that they no longer match -> refreshed. With
  * `skipCdms()` it only reads and writes the local store. See docs/api-support.md for the requests
  * each call makes.
  *
@@ -135,7 +138,8 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
    * The one row matching the conditions. The local store decides `DoesNotExistError` /
    * `MultipleObjectsReturnedError` without a CDMS request; then one GET refreshes the row when CDMS
    * is newer (`ObjectsNotInSyncError` when the local row is newer). `get({ cdmsPk })` imports a row
-   * that is only in CDMS.
+   * that is only in CDMS. A CDMS 404 deletes the stale local row (history `delete`, "Deleted in
+   * CDMS") and raises `DoesNotExistError`.
    * @example
    * ```ts
    * await Organisation.objects.get({ id: 7 }); // GET AccountSet(guid'…')?$select=AccountId,CreatedOn,ModifiedOn,Name
@@ -329,7 +333,8 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
 
   /**
    * `get(conditions)`, or create it from the exact-match conditions plus `defaults`; in one
-   * transaction. Resolves `[object, created]`.
+   * transaction. Resolves `[object, created]`. When the local row's record was deleted in CDMS (a
+   * 404), `get()` deletes the stale row first, so no duplicate survives beside the new one.
    */
   async getOrCreate(
     conditions: FilterConditions<T>,
@@ -339,8 +344,8 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
       try {
         return [await this.get(conditions), false];
       } catch (error) {
+        // A record deleted in CDMS: get() has already removed the stale local row.
         if (!(error instanceof DoesNotExistError)) throw error;
-        await this.#dropDeletedInCdms(conditions, error);
         return [await this.create({ ...exactValues(conditions), ...defaults } as CreateValues<T>), true];
       }
     });
@@ -359,24 +364,14 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
       try {
         existing = await this.get(conditions);
       } catch (error) {
+        // A record deleted in CDMS: get() has already removed the stale local row.
         if (!(error instanceof DoesNotExistError)) throw error;
-        await this.#dropDeletedInCdms(conditions, error);
         return [await this.create({ ...exactValues(conditions), ...defaults } as CreateValues<T>), true];
       }
       Object.assign(existing, defaults);
       await existing.save({ skipCdms: this.state.skipCdms });
       return [existing, false];
     });
-  }
-
-  /**
-   * `get()` found a local row whose CDMS record is gone (a 404): before creating its replacement,
-   * delete that stale local row (local only, history `delete`) so that it does not survive beside it.
-   */
-  async #dropDeletedInCdms(conditions: FilterConditions<T>, error: DoesNotExistError): Promise<void> {
-    const cause = (error as { cause?: { code?: unknown } }).cause;
-    if (cause?.code !== 'CDMS_NOT_FOUND') return;
-    await this.filter(conditions).skipCdms().delete();
   }
 
   /**

@@ -9,6 +9,7 @@ import {
   NotSupportedError,
   ObjectsNotInSyncError,
 } from '../errors/errors';
+import { CDMS_DELETED_COMMENT, CDMS_REFRESH_USER, type HistoryAuthor } from '../history/history-entry';
 import type { HistoryRecorder } from '../history/history-recorder';
 import { bindingOf } from '../model/model-binding';
 import type { ModelClass } from '../model/model-class';
@@ -31,6 +32,9 @@ const BASE_FIELDS: ReadonlySet<string> = new Set(['id', 'cdmsPk', 'created', 'mo
 
 /** How deep foreign keys of imported related records are followed. */
 const MAX_RELATED_DEPTH = 3;
+
+/** The author of the history entry of a local row removed because its record was deleted in CDMS. */
+const DELETED_IN_CDMS: HistoryAuthor = { user: CDMS_REFRESH_USER, comment: CDMS_DELETED_COMMENT };
 
 /** A query ready to run: validated, with the local where tree and (in CDMS mode) the compiled OData query. */
 export interface PreparedQuery {
@@ -158,12 +162,103 @@ export class SyncEngine {
   /**
    * Bring the CDMS rows matching a prepared query into the local store: one list request, then the
    * `__next` pages up to the slice's `$top` or `syncPageLimit` rows, one `upsertIfNewer` per page.
+   * Then, when the listing is known to hold every matching CDMS record, the local rows it left out
+   * are reconciled (see `#reconcile`). Returns the GUIDs listed.
    */
   async syncMatching(meta: ModelMeta, prepared: PreparedQuery): Promise<string[]> {
     const listed: string[] = [];
     if (!prepared.cdms) return listed;
-    for (const query of prepared.cdms.queries) await this.#syncList(meta, query, listed);
+    let complete = prepared.cdms.exact;
+    for (const query of prepared.cdms.queries) {
+      const listedAll = await this.#syncList(meta, query, listed);
+      // A slice lists only its window: rows outside it are missing from the listing, not from CDMS.
+      complete &&= listedAll && query.top === undefined && (query.skip ?? 0) === 0;
+    }
+    if (complete) await this.#reconcile(meta, prepared, listed);
     return listed;
+  }
+
+  /**
+   * After a complete listing (exact filter, no slice, not cut by `syncPageLimit`): the local rows that
+   * match the query and have a `cdmsPk` but were not listed are stale, because CDMS lists every
+   * record that matches. Usually there are none, and nothing more is sent. Otherwise their GUIDs are
+   * listed (`{Key} eq guid'…' or …`, one request per URL-length-fitted chunk, never one GET per row):
+   * a record CDMS returns changed so that it no longer matches, and is refreshed (`cdms-refresh`);
+   * a GUID CDMS does not return was deleted in CDMS, and its local row is deleted (history
+   * `delete`, user `cdms`, comment "Deleted in CDMS"). Rows without `cdmsPk` (written only with
+   * `skipCdms`) are never touched.
+   */
+  async #reconcile(meta: ModelMeta, prepared: PreparedQuery, listed: readonly string[]): Promise<void> {
+    const listedGuids = new Set(listed);
+    const hasCdmsPk: WhereNode = { kind: 'lookup', field: 'cdmsPk', lookup: 'isnull', value: false };
+    const local = await this.store.find(meta.table, {
+      where: { kind: 'and', children: [prepared.storeWhere, hasCdmsPk] },
+      orderBy: [{ field: 'id', direction: 'asc' }],
+      fields: ['id', 'cdmsPk'],
+    });
+    const stale = new Map<string, Row>();
+    for (const row of local) {
+      const guid = normaliseGuid(row.cdmsPk);
+      if (guid !== undefined && !listedGuids.has(guid)) stale.set(guid, row);
+    }
+    if (stale.size === 0) return;
+    const remote: CdmsEntity[] = [];
+    for await (const entities of this.#pagesByGuids(meta, [...stale.keys()])) remote.push(...entities);
+    const found = new Set(remote.map((entity) => normaliseGuid(entity[meta.migrator.primaryKeyAttribute])));
+    const deleted = [...stale].filter(([guid]) => !found.has(guid)).map(([, row]) => row);
+    this.#logger?.debug('CDMS reconciliation of rows a complete list left out', {
+      model: meta.Model.name,
+      changed: remote.length,
+      deleted: deleted.length,
+    });
+    await this.store.transaction(async () => {
+      await this.importEntities(meta, remote, 0);
+      await this.#dropDeletedInCdms(meta, deleted);
+    });
+  }
+
+  /**
+   * Delete local rows whose CDMS records were deleted in CDMS, with one history entry `delete` each
+   * (user `cdms`, comment "Deleted in CDMS"), in one transaction and one statement when possible.
+   * A row the store refuses to delete (another table still references it) is kept, with a warning:
+   * a read must not fail because of it.
+   */
+  async #dropDeletedInCdms(meta: ModelMeta, rows: readonly Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    const deleteRows = async (ids: readonly unknown[]) => {
+      const stored = await this.store.find(meta.table, {
+        where: whereIn('id', ids),
+        orderBy: [{ field: 'id', direction: 'asc' }],
+        forUpdate: true,
+      });
+      if (stored.length === 0) return;
+      await this.store.delete(meta.table, whereIn('id', ids));
+      await this.history.recordMany(meta.table, stored, 'delete', DELETED_IN_CDMS);
+    };
+    const ids = rows.map((row) => row.id);
+    await this.store.transaction(async () => {
+      try {
+        // Nested: a savepoint, so a refused DELETE leaves the outer transaction usable.
+        await this.store.transaction(() => deleteRows(ids));
+        this.#logger?.info('Deleted in CDMS: local rows removed', {
+          model: meta.Model.name,
+          cdmsPks: rows.map((row) => row.cdmsPk),
+        });
+      } catch {
+        // One row may be refused (a foreign key still points at it): delete the others one by one.
+        for (const row of rows) {
+          try {
+            await this.store.transaction(() => deleteRows([row.id]));
+          } catch (rowError) {
+            this.#logger?.warn('Deleted in CDMS, but the local row could not be deleted; kept', {
+              model: meta.Model.name,
+              cdmsPk: row.cdmsPk,
+              error: rowError instanceof Error ? rowError.message : String(rowError),
+            });
+          }
+        }
+      }
+    });
   }
 
   /**
@@ -187,8 +282,11 @@ export class SyncEngine {
     return this.findLocal(meta, { ...prepared, storeWhere }, { offset: 0, limit: slice.limit }, fields);
   }
 
-  /** One list request and its `__next` pages, up to `query.top` or `syncPageLimit` rows. */
-  async #syncList(meta: ModelMeta, query: CdmsListQuery, listed: string[]): Promise<void> {
+  /**
+   * One list request and its `__next` pages, up to `query.top` or `syncPageLimit` rows. Resolves
+   * true when every row CDMS had to give was taken (no row or page was left because of the cap).
+   */
+  async #syncList(meta: ModelMeta, query: CdmsListQuery, listed: string[]): Promise<boolean> {
     const cap = query.top ?? this.syncPageLimit;
     let seen = 0;
     for await (const page of this.cdms.pages(meta.migrator.service, query)) {
@@ -200,15 +298,17 @@ export class SyncEngine {
         if (guid !== undefined) listed.push(guid);
       }
       if (seen >= cap) {
-        if (page.next && cap === this.syncPageLimit) {
+        const cut = seen > cap || Boolean(page.next);
+        if (cut && cap === this.syncPageLimit) {
           this.#logger?.warn('CDMS sync stopped at syncPageLimit; later rows were not refreshed', {
             model: meta.Model.name,
             syncPageLimit: this.syncPageLimit,
           });
         }
-        break;
+        return !cut;
       }
     }
+    return true;
   }
 
   /** Rows of a prepared query from the local store (after `syncMatching`). */
@@ -232,9 +332,10 @@ export class SyncEngine {
    * `get(…)`: the local store decides DoesNotExist / MultipleObjectsReturned; then one GET
    * (`$select` of the mapped attributes) and a refresh when CDMS is newer.
    *
-   * Decisions: a CDMS 404 for an existing local row raises `DoesNotExistError` (cause: the
-   * `CdmsNotFoundError`) and leaves the local row untouched; a local row without `cdmsPk` (written
-   * only with `skipCdms`) is returned without a request.
+   * Decisions: a CDMS 404 for an existing local row means the record was deleted in CDMS: the stale
+   * local row is deleted (history `delete`, user `cdms`, comment "Deleted in CDMS") and
+   * `DoesNotExistError` raised (cause: the `CdmsNotFoundError`); a local row without `cdmsPk`
+   * (written only with `skipCdms`) is returned without a request.
    */
   async get<T extends SyncedModel>(meta: ModelMeta<T>, state: QueryState): Promise<T> {
     const prepared = await this.prepare(meta, state);
@@ -264,10 +365,22 @@ export class SyncEngine {
     return meta.instantiate(await this.#refreshOne(meta, row));
   }
 
-  /** Compare one local row with its CDMS record and refresh it when CDMS is newer. */
+  /**
+   * Compare one local row with its CDMS record and refresh it when CDMS is newer. A 404 deletes the
+   * stale local row (`#dropDeletedInCdms`, the one path of `get`, `getOrCreate`, `updateOrCreate`)
+   * and raises `DoesNotExistError`.
+   */
   async #refreshOne(meta: ModelMeta, row: Row): Promise<Row> {
     const cdmsPk = row.cdmsPk as string;
-    const entity = await this.#fetchOne(meta, cdmsPk);
+    let entity: CdmsEntity;
+    try {
+      entity = await this.#fetchOne(meta, cdmsPk);
+    } catch (error) {
+      if (error instanceof DoesNotExistError && isCdmsNotFound(error.cause)) {
+        await this.#dropDeletedInCdms(meta, [row]);
+      }
+      throw error;
+    }
     const remote = meta.migrator.fromCdms(entity);
     const remoteModified = toTime(remote.modified);
     const localModified = toTime(row.modified);
@@ -278,7 +391,8 @@ export class SyncEngine {
         `${meta.Model.name} ${cdmsPk}: the local row (modified ${isoOf(row.modified)}) is newer than CDMS (ModifiedOn ${isoOf(remote.modified)})`,
       );
     }
-    await this.importEntities(meta, [entity], 0);
+    const [stored] = await this.importEntities(meta, [entity], 0);
+    if (stored) return stored;
     const [refreshed] = await this.store.find(meta.table, { where: whereEquals('id', row.id) });
     return refreshed ?? row;
   }
@@ -286,10 +400,10 @@ export class SyncEngine {
   /** `get({ cdmsPk })` without a local row: GET the record and import it. */
   async #importOne<T extends SyncedModel>(meta: ModelMeta<T>, cdmsPk: string): Promise<T> {
     const entity = await this.#fetchOne(meta, cdmsPk);
-    await this.importEntities(meta, [entity], 0);
-    const [row] = await this.store.find(meta.table, {
-      where: whereEquals('cdmsPk', normaliseGuid(cdmsPk) ?? cdmsPk),
-    });
+    const [stored] = await this.importEntities(meta, [entity], 0);
+    const [row] = stored
+      ? [stored]
+      : await this.store.find(meta.table, { where: whereEquals('cdmsPk', normaliseGuid(cdmsPk) ?? cdmsPk) });
     if (!row) throw new DoesNotExistError(`${meta.Model.name} with cdmsPk ${cdmsPk} does not exist`);
     return meta.instantiate(row);
   }
@@ -314,29 +428,40 @@ export class SyncEngine {
    * `cdms-refresh` history entry for each inserted or updated row (one multi-row history insert per
    * call, i.e. per list page). Foreign key GUIDs become local
    * ids; related records missing locally are imported with as few list requests as the URL
-   * limit allows (one `or` chain of GUIDs, split by `fitListQuery`).
+   * limit allows (one `or` chain of GUIDs, split by `fitListQuery`). Resolves the inserted and
+   * updated rows as stored (taken from `UpsertResult.stored` when the store returns them, else read
+   * back once).
    */
-  async importEntities(meta: ModelMeta, entities: readonly CdmsEntity[], depth: number): Promise<void> {
-    if (entities.length === 0) return;
+  async importEntities(meta: ModelMeta, entities: readonly CdmsEntity[], depth: number): Promise<Row[]> {
+    if (entities.length === 0) return [];
     const resolved = await meta.resolve();
     const rows = await this.#toLocalRows(meta, resolved, entities, depth);
-    await this.store.transaction(async () => {
+    return this.store.transaction(async () => {
       const result = await this.store.upsertIfNewer(meta.table, rows);
-      const changed = [...result.inserted, ...result.updated];
-      if (resolved.versioned && result.unchanged.length > 0) {
-        changed.push(...(await this.#refreshNewerVersions(meta, rows, result.unchanged)));
-      }
-      if (changed.length === 0) return;
-      const stored = await this.store.find(meta.table, {
-        where: whereIn('cdmsPk', changed),
-        orderBy: [{ field: 'id', direction: 'asc' }],
-      });
+      const versionRefreshed =
+        resolved.versioned && result.unchanged.length > 0
+          ? await this.#refreshNewerVersions(meta, rows, result.unchanged)
+          : [];
+      const readBack = result.stored
+        ? versionRefreshed
+        : [...result.inserted, ...result.updated, ...versionRefreshed];
+      const stored = [
+        ...(result.stored ?? []),
+        ...(readBack.length > 0
+          ? await this.store.find(meta.table, {
+              where: whereIn('cdmsPk', readBack),
+              orderBy: [{ field: 'id', direction: 'asc' }],
+            })
+          : []),
+      ];
+      if (stored.length === 0) return stored;
       await this.history.recordMany(meta.table, stored, 'cdms-refresh');
       this.#logger?.debug('CDMS refresh', {
         model: meta.Model.name,
         inserted: result.inserted.length,
         updated: result.updated.length,
       });
+      return stored;
     });
   }
 
@@ -429,21 +554,30 @@ export class SyncEngine {
     await lookUp(guids);
     const missing = guids.filter((guid) => !ids.has(guid));
     if (missing.length === 0 || depth >= MAX_RELATED_DEPTH) return ids;
-    const filter = orAll(
-      missing.map((guid) =>
-        compare('eq', property(meta.migrator.primaryKeyAttribute), value({ kind: 'guid', value: guid })),
-      ),
-    );
-    // One `or` chain, split into as few list requests as the URL limit allows.
-    const { selectAttributes } = await meta.resolve();
-    const fitted = this.#fitListQuery(meta, { filter, select: selectAttributes });
-    for (const query of fitted.queries) {
-      for await (const page of this.cdms.pages(meta.migrator.service, query)) {
-        await this.importEntities(meta, page.results, depth + 1);
-      }
+    for await (const entities of this.#pagesByGuids(meta, missing)) {
+      await this.importEntities(meta, entities, depth + 1);
     }
     await lookUp(missing);
     return ids;
+  }
+
+  /**
+   * The CDMS records of `guids`, page by page: one `{Key} eq guid'…' or …` chain with the mapped
+   * attributes, split into as few list requests as the URL limit allows (never one GET per record).
+   * A GUID whose record was deleted in CDMS is simply not returned.
+   */
+  async *#pagesByGuids(meta: ModelMeta, guids: readonly string[]): AsyncGenerator<readonly CdmsEntity[]> {
+    if (guids.length === 0) return;
+    const filter = orAll(
+      guids.map((guid) =>
+        compare('eq', property(meta.migrator.primaryKeyAttribute), value({ kind: 'guid', value: guid })),
+      ),
+    );
+    const { selectAttributes } = await meta.resolve();
+    const fitted = this.#fitListQuery(meta, { filter, select: selectAttributes });
+    for (const query of fitted.queries) {
+      for await (const page of this.cdms.pages(meta.migrator.service, query)) yield page.results;
+    }
   }
 
   // ---------------------------------------------------------------- write-through
