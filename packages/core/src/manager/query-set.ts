@@ -5,10 +5,10 @@ import { resolveCodec } from '../odata/resolve-codec';
 import type { AggregateResult, Aggregation } from '../query/aggregation';
 import type { CreateValues, FilterConditions, ModelFieldName, OrderByField } from '../query/filter-types';
 import { isQ, type QChild } from '../query/q';
-import { LOOKUP_SEP } from '../query/where-node';
 import type { AggregateFunction } from '../store/local-store';
 import type { QueryState } from '../sync/query-state';
 import type { SyncEngine } from '../sync/sync-engine';
+import { getOrCreate, updateOrCreate } from './get-or-create';
 
 /**
  * A `filter()` / `exclude()` / `get()` argument: a conditions object, a `Q` of the model, or a `Q`
@@ -340,15 +340,7 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
     conditions: FilterConditions<T>,
     defaults: CreateValues<T> = {} as CreateValues<T>,
   ): Promise<[T, boolean]> {
-    return this.engine.transaction(async () => {
-      try {
-        return [await this.get(conditions), false];
-      } catch (error) {
-        // A record deleted in CDMS: get() has already removed the stale local row.
-        if (!(error instanceof DoesNotExistError)) throw error;
-        return [await this.create({ ...exactValues(conditions), ...defaults } as CreateValues<T>), true];
-      }
-    });
+    return getOrCreate(this, conditions, defaults);
   }
 
   /**
@@ -359,19 +351,7 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
     conditions: FilterConditions<T>,
     defaults: CreateValues<T> = {} as CreateValues<T>,
   ): Promise<[T, boolean]> {
-    return this.engine.transaction(async () => {
-      let existing: T;
-      try {
-        existing = await this.get(conditions);
-      } catch (error) {
-        // A record deleted in CDMS: get() has already removed the stale local row.
-        if (!(error instanceof DoesNotExistError)) throw error;
-        return [await this.create({ ...exactValues(conditions), ...defaults } as CreateValues<T>), true];
-      }
-      Object.assign(existing, defaults);
-      await existing.save({ skipCdms: this.state.skipCdms });
-      return [existing, false];
-    });
+    return updateOrCreate(this, conditions, defaults);
   }
 
   /**
@@ -505,14 +485,4 @@ function isMappedField(resolved: ResolvedModel, field: string): boolean {
   return (
     modelField !== undefined && migrator !== undefined && resolveCodec(modelField, migrator) !== undefined
   );
-}
-
-/** The exact-match keys of a conditions object (`{ name: 'Acme', age__gt: 3 }` -> `{ name: 'Acme' }`). */
-function exactValues(conditions: object): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(conditions)) {
-    if (key.endsWith(`${LOOKUP_SEP}exact`)) values[key.slice(0, -`${LOOKUP_SEP}exact`.length)] = value;
-    else if (!key.includes(LOOKUP_SEP)) values[key] = value;
-  }
-  return values;
 }

@@ -22,3 +22,12 @@ export interface CdmsSyncClient {
   /** DELETE a record. */
   delete(service: string, id: string): Promise<unknown>;
 }
+
+/**
+ * True for the `CDMS_NOT_FOUND` error a `CdmsSyncClient` rejects with on 404 (checked by `code`, so it
+ * also works across copies of `@cdms-sync/cdms-client`).
+ * @internal
+ */
+export function isCdmsNotFound(error: unknown): boolean {
+  return error instanceof Error && (error as { code?: unknown }).code === 'CDMS_NOT_FOUND';
+}

@@ -1,0 +1,167 @@
+import type { CdmsEntity } from '@cdms-sync/cdms-client';
+import { bindingOf } from '../model/model-binding';
+import type { ModelClass } from '../model/model-class';
+import { type ModelMeta, type ResolvedModel, VERSION_ATTRIBUTE, VERSION_FIELD } from '../model/model-meta';
+import { normaliseGuid } from '../query/guid';
+import type { WhereNode } from '../query/where-node';
+import type { Row, SyncedRow } from '../store/local-store';
+import { pagesByGuids } from './pages-by-guids';
+import { isNewerVersion, toTime, versionOf } from './record-version';
+import { whereEquals, whereIn } from './store-where';
+import type { SyncServices } from './sync-services';
+
+/** How deep foreign keys of imported related records are followed. */
+const MAX_RELATED_DEPTH = 3;
+
+/**
+ * Decode CDMS entities and upsert them (only where newer) in one transaction, with a
+ * `cdms-refresh` history entry for each inserted or updated row (one multi-row history insert per
+ * call, i.e. per list page). Foreign key GUIDs become local
+ * ids; related records missing locally are imported with as few list requests as the URL
+ * limit allows (one `or` chain of GUIDs, split by `fitListQuery`). Resolves the inserted and
+ * updated rows as stored (taken from `UpsertResult.stored` when the store returns them, else read
+ * back once).
+ * @internal
+ */
+export async function importEntities(
+  services: SyncServices,
+  meta: ModelMeta,
+  entities: readonly CdmsEntity[],
+  depth: number,
+): Promise<Row[]> {
+  if (entities.length === 0) return [];
+  const { store } = services;
+  const resolved = await meta.resolve();
+  const rows = await toLocalRows(services, meta, resolved, entities, depth);
+  return store.transaction(async () => {
+    const result = await store.upsertIfNewer(meta.table, rows);
+    const versionRefreshed =
+      resolved.versioned && result.unchanged.length > 0
+        ? await refreshNewerVersions(services, meta, rows, result.unchanged)
+        : [];
+    const readBack = result.stored
+      ? versionRefreshed
+      : [...result.inserted, ...result.updated, ...versionRefreshed];
+    const stored = [
+      ...(result.stored ?? []),
+      ...(readBack.length > 0
+        ? await store.find(meta.table, {
+            where: whereIn('cdmsPk', readBack),
+            orderBy: [{ field: 'id', direction: 'asc' }],
+          })
+        : []),
+    ];
+    if (stored.length === 0) return stored;
+    await services.history.recordMany(meta.table, stored, 'cdms-refresh');
+    services.logger?.debug('CDMS refresh', {
+      model: meta.Model.name,
+      inserted: result.inserted.length,
+      updated: result.updated.length,
+    });
+    return stored;
+  });
+}
+
+/**
+ * CDMS entities -> local rows: mapped fields decoded, `cdmsVersion` when the table has it, and
+ * foreign key GUIDs replaced by local ids (related records missing locally are imported first).
+ * @internal
+ */
+export async function toLocalRows(
+  services: SyncServices,
+  meta: ModelMeta,
+  resolved: ResolvedModel,
+  entities: readonly CdmsEntity[],
+  depth: number,
+): Promise<SyncedRow[]> {
+  const rows: SyncedRow[] = [];
+  for (const entity of entities) {
+    const decoded = meta.migrator.fromCdms(entity) as Row;
+    const row: Row = {};
+    for (const [field, value] of Object.entries(decoded)) {
+      if (resolved.foreignKeys.has(field) || resolved.localFields.has(field)) row[field] = value;
+    }
+    row.cdmsPk = normaliseGuid(row.cdmsPk) ?? row.cdmsPk;
+    if (resolved.versioned) row[VERSION_FIELD] = versionOf(entity) ?? null;
+    rows.push(row as SyncedRow);
+  }
+  for (const foreignKey of resolved.foreignKeys.values()) {
+    const guids = [...new Set(rows.map((row) => normaliseGuid(row[foreignKey.field])).filter(isString))];
+    const ids = await localIdsOf(services, foreignKey.related(), guids, depth);
+    for (const row of rows) {
+      const guid = normaliseGuid(row[foreignKey.field]);
+      delete row[foreignKey.field];
+      row[foreignKey.localField] = guid === undefined ? null : (ids.get(guid) ?? null);
+      if (guid !== undefined && !ids.has(guid)) {
+        services.logger?.warn('Related CDMS record not found; foreign key left empty', {
+          model: meta.Model.name,
+          field: foreignKey.field,
+          cdmsPk: guid,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
+/**
+ * Rows `upsertIfNewer` left alone because `ModifiedOn` equals the local `modified`, but whose
+ * `VersionNumber` is greater (two CDMS writes within one second): update them too. The UPDATE is
+ * guarded by `modified`, so a concurrent newer refresh is never overwritten. Returns their GUIDs.
+ */
+async function refreshNewerVersions(
+  services: SyncServices,
+  meta: ModelMeta,
+  rows: readonly SyncedRow[],
+  unchanged: readonly string[],
+): Promise<string[]> {
+  const byGuid = new Map(rows.map((row) => [String(row.cdmsPk).toLowerCase(), row]));
+  const stored = await services.store.find(meta.table, {
+    where: whereIn('cdmsPk', unchanged),
+    fields: ['id', 'cdmsPk', 'modified', VERSION_FIELD],
+  });
+  const refreshed: string[] = [];
+  for (const local of stored) {
+    const remote = byGuid.get(String(local.cdmsPk).toLowerCase());
+    if (!remote || toTime(remote.modified) !== toTime(local.modified)) continue;
+    if (!isNewerVersion({ [VERSION_ATTRIBUTE]: remote[VERSION_FIELD] }, local)) continue;
+    const { cdmsPk: _cdmsPk, ...values } = remote;
+    const where: WhereNode = {
+      kind: 'and',
+      children: [whereEquals('id', local.id), whereEquals('modified', local.modified)],
+    };
+    if ((await services.store.update(meta.table, where, values)) > 0) refreshed.push(String(local.cdmsPk));
+  }
+  return refreshed;
+}
+
+/** Local ids of `Model` rows by CDMS GUID, importing the missing ones from CDMS first. */
+async function localIdsOf(
+  services: SyncServices,
+  Model: ModelClass,
+  guids: readonly string[],
+  depth: number,
+): Promise<Map<string, unknown>> {
+  const ids = new Map<string, unknown>();
+  if (guids.length === 0) return ids;
+  const { meta } = bindingOf(Model);
+  const lookUp = async (wanted: readonly string[]) => {
+    const rows = await services.store.find(meta.table, {
+      where: whereIn('cdmsPk', wanted),
+      fields: ['id', 'cdmsPk'],
+    });
+    for (const row of rows) ids.set(String(row.cdmsPk).toLowerCase(), row.id);
+  };
+  await lookUp(guids);
+  const missing = guids.filter((guid) => !ids.has(guid));
+  if (missing.length === 0 || depth >= MAX_RELATED_DEPTH) return ids;
+  for await (const entities of pagesByGuids(services, meta, missing)) {
+    await importEntities(services, meta, entities, depth + 1);
+  }
+  await lookUp(missing);
+  return ids;
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}

@@ -1,0 +1,113 @@
+import type { CdmsListQuery } from '@cdms-sync/cdms-client';
+import type { ModelMeta } from '../model/model-meta';
+import { normaliseGuid } from '../query/guid';
+import type { WhereNode } from '../query/where-node';
+import type { Row } from '../store/local-store';
+import { importEntities } from './import-entities';
+import type { PreparedQuery } from './prepare-query';
+import { reconcile } from './reconcile';
+import { whereIn } from './store-where';
+import type { SyncServices } from './sync-services';
+
+/** The part of the matching rows a read answers: `OFFSET`/`LIMIT` locally, `$skip`/`$top` in CDMS. */
+type Slice = { offset: number; limit: number | undefined };
+
+/**
+ * Bring the CDMS rows matching a prepared query into the local store: one list request, then the
+ * `__next` pages up to the slice's `$top` or `syncPageLimit` rows, one `upsertIfNewer` per page.
+ * Then, when the listing is known to hold every matching CDMS record, the local rows it left out
+ * are reconciled (see `reconcile`). Returns the GUIDs listed.
+ * @internal
+ */
+export async function syncMatching(
+  services: SyncServices,
+  meta: ModelMeta,
+  prepared: PreparedQuery,
+): Promise<string[]> {
+  const listed: string[] = [];
+  if (!prepared.cdms) return listed;
+  let complete = prepared.cdms.exact;
+  for (const query of prepared.cdms.queries) {
+    const listedAll = await syncList(services, meta, query, listed);
+    // A slice lists only its window: rows outside it are missing from the listing, not from CDMS.
+    complete &&= listedAll && query.top === undefined && (query.skip ?? 0) === 0;
+  }
+  if (complete) await reconcile(services, meta, prepared, listed);
+  return listed;
+}
+
+/**
+ * `syncMatching`, then the rows from the local store. When CDMS applied the slice's offset
+ * (`$skip`), the rows before it may not be local, so a local OFFSET would skip the wrong rows:
+ * the answer is then the listed records, in the local order, with the slice's limit only.
+ * @internal
+ */
+export async function syncAndFind(
+  services: SyncServices,
+  meta: ModelMeta,
+  prepared: PreparedQuery,
+  slice: Slice,
+  fields?: readonly string[],
+): Promise<Row[]> {
+  if (prepared.matchesNothing) return [];
+  const listed = await syncMatching(services, meta, prepared);
+  const [only, ...others] = prepared.cdms?.queries ?? [];
+  if (only?.skip === undefined || only.skip === 0 || others.length > 0) {
+    return findLocal(services, meta, prepared, slice, fields);
+  }
+  const storeWhere: WhereNode = { kind: 'and', children: [prepared.storeWhere, whereIn('cdmsPk', listed)] };
+  return findLocal(services, meta, { ...prepared, storeWhere }, { offset: 0, limit: slice.limit }, fields);
+}
+
+/** Rows of a prepared query from the local store (after `syncMatching`). @internal */
+export async function findLocal(
+  services: SyncServices,
+  meta: ModelMeta,
+  prepared: PreparedQuery,
+  slice: Slice,
+  fields?: readonly string[],
+): Promise<Row[]> {
+  if (prepared.matchesNothing) return [];
+  return services.store.find(meta.table, {
+    where: prepared.storeWhere,
+    orderBy: prepared.storeOrderBy,
+    ...(slice.offset > 0 ? { offset: slice.offset } : {}),
+    ...(slice.limit !== undefined ? { limit: slice.limit } : {}),
+    ...(fields ? { fields } : {}),
+  });
+}
+
+/**
+ * One list request and its `__next` pages, up to `query.top` or `syncPageLimit` rows. Resolves
+ * true when every row CDMS had to give was taken (no row or page was left because of the cap).
+ */
+async function syncList(
+  services: SyncServices,
+  meta: ModelMeta,
+  query: CdmsListQuery,
+  listed: string[],
+): Promise<boolean> {
+  const { syncPageLimit } = services;
+  const cap = query.top ?? syncPageLimit;
+  let seen = 0;
+  for await (const page of services.cdms.pages(meta.migrator.service, query)) {
+    const entities = page.results.slice(0, Math.max(0, cap - seen));
+    seen += page.results.length;
+    await importEntities(services, meta, entities, 0);
+    for (const entity of entities) {
+      const guid = normaliseGuid(entity[meta.migrator.primaryKeyAttribute]);
+      if (guid !== undefined) listed.push(guid);
+    }
+    if (seen >= cap) {
+      const cut = seen > cap || Boolean(page.next);
+      if (cut && cap === syncPageLimit) {
+        services.logger?.warn('CDMS sync stopped at syncPageLimit; later rows were not refreshed', {
+          model: meta.Model.name,
+          syncPageLimit,
+        });
+      }
+      return !cut;
+    }
+  }
+  return true;
+}

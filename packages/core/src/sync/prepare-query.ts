@@ -1,0 +1,99 @@
+import type { CdmsListQuery } from '@cdms-sync/cdms-client';
+import type { ModelMeta, ResolvedModel } from '../model/model-meta';
+import { compileODataQuery } from '../odata/compile-odata-query';
+import { type FittedListQueries, fitListQuery, listUrlLength } from '../odata/fit-list-query';
+import { buildOrderBy, buildWhere } from '../query/build-where';
+import type { OrderByTerm, WhereNode } from '../query/where-node';
+import type { QueryState } from './query-state';
+import { toStoreOrderBy, toStoreWhere } from './store-where';
+import type { SyncServices } from './sync-services';
+
+/** A query ready to run: validated, with the local where tree and (in CDMS mode) the compiled OData query. */
+export interface PreparedQuery {
+  readonly resolved: ResolvedModel;
+  /** The where tree as built (foreign keys hold related keys). */
+  readonly where: WhereNode;
+  /** The where tree for the local store (foreign keys compare local ids). */
+  readonly storeWhere: WhereNode;
+  /** The user's ordering. */
+  readonly orderBy: readonly OrderByTerm[];
+  /** The local ordering: the user's (or `modified`, as CDMS's default `ModifiedOn asc`), then `id`. */
+  readonly storeOrderBy: readonly OrderByTerm[];
+  /** The CDMS list query, absent with `skipCdms`, `none()`, or when the filter matches nothing. */
+  readonly cdms: { readonly queries: readonly CdmsListQuery[]; readonly exact: boolean } | undefined;
+  readonly matchesNothing: boolean;
+}
+
+/**
+ * Validate a query state and compile its OData query. Runs before any request or write, so an
+ * unsupported filter fails with `NotSupportedError` and nothing sent.
+ * @internal
+ */
+export async function prepareQuery(
+  services: SyncServices,
+  meta: ModelMeta,
+  state: QueryState,
+  slice?: { offset: number; limit: number | undefined },
+): Promise<PreparedQuery> {
+  const resolved = await meta.resolve();
+  const children: WhereNode[] = state.filters.map((step) => {
+    const node = buildWhere(step.input as never, resolved.schema);
+    return step.negate ? { kind: 'not', child: node } : node;
+  });
+  const where: WhereNode = children.length === 1 && children[0] ? children[0] : { kind: 'and', children };
+  const orderBy = state.orderBy.length > 0 ? buildOrderBy(state.orderBy as never, resolved.schema) : [];
+  const storeOrderBy = withTiebreak(
+    toStoreOrderBy(orderBy.length > 0 ? orderBy : [{ field: 'modified', direction: 'asc' }], resolved),
+  );
+  const storeWhere = toStoreWhere(where, resolved);
+  const offset = slice?.offset ?? state.offset;
+  const limit = slice ? slice.limit : state.limit;
+  if (state.none || limit === 0) {
+    return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: true };
+  }
+  if (state.skipCdms || !meta.synced) {
+    return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: false };
+  }
+  const compiled = compileODataQuery({ where, orderBy, offset, limit }, resolved.schema);
+  if (compiled.matchesNothing) {
+    return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: true };
+  }
+  const query = { ...compiled.query, select: resolved.selectAttributes };
+  const fitted = fitListQueryToUrl(services, meta, query);
+  return {
+    resolved,
+    where,
+    storeWhere,
+    orderBy,
+    storeOrderBy,
+    cdms: { queries: fitted.queries, exact: compiled.exact && fitted.exact },
+    matchesNothing: false,
+  };
+}
+
+/** Split (or relax) a list query whose URL would be longer than `maxUrlLength`. @internal */
+export function fitListQueryToUrl(
+  services: SyncServices,
+  meta: ModelMeta,
+  query: CdmsListQuery,
+): FittedListQueries {
+  const prefix = `${services.cdms.serviceRoot ?? ''}/${meta.migrator.service}Set?`;
+  const fitted = fitListQuery(query, {
+    maxUrlLength: services.maxUrlLength,
+    urlLengthOf: (candidate) => listUrlLength(prefix, candidate),
+  });
+  if (fitted.strategy !== 'fits') {
+    services.logger?.debug('CDMS list request too long for one URL', {
+      model: meta.Model.name,
+      strategy: fitted.strategy,
+      requests: fitted.queries.length,
+    });
+  }
+  return fitted;
+}
+
+/** Add `id` (in the first key's direction) so that equal keys still come back in a stable order. */
+function withTiebreak(orderBy: readonly OrderByTerm[]): OrderByTerm[] {
+  if (orderBy.some((term) => term.field === 'id')) return [...orderBy];
+  return [...orderBy, { field: 'id', direction: orderBy[0]?.direction ?? 'asc' }];
+}

@@ -1,0 +1,121 @@
+import type { CdmsEntity } from '@cdms-sync/cdms-client';
+import { DoesNotExistError, MultipleObjectsReturnedError, ObjectsNotInSyncError } from '../errors/errors';
+import type { ModelMeta } from '../model/model-meta';
+import type { SyncedModel } from '../model/synced-model';
+import { normaliseGuid } from '../query/guid';
+import type { Row } from '../store/local-store';
+import { isCdmsNotFound } from './cdms-sync-client';
+import { importEntities } from './import-entities';
+import { findLocal } from './list-sync';
+import { prepareQuery } from './prepare-query';
+import type { QueryState } from './query-state';
+import { dropDeletedInCdms } from './reconcile';
+import { isNewerVersion, isoOf, toTime } from './record-version';
+import { cdmsPkEquality, whereEquals } from './store-where';
+import type { SyncServices } from './sync-services';
+
+/**
+ * `get(…)`: the local store decides DoesNotExist / MultipleObjectsReturned; then one GET
+ * (`$select` of the mapped attributes) and a refresh when CDMS is newer.
+ *
+ * Decisions: a CDMS 404 for an existing local row means the record was deleted in CDMS: the stale
+ * local row is deleted (history `delete`, user `cdms`, comment "Deleted in CDMS") and
+ * `DoesNotExistError` raised (cause: the `CdmsNotFoundError`); a local row without `cdmsPk`
+ * (written only with `skipCdms`) is returned without a request.
+ * @internal
+ */
+export async function getObject<T extends SyncedModel>(
+  services: SyncServices,
+  meta: ModelMeta<T>,
+  state: QueryState,
+): Promise<T> {
+  const prepared = await prepareQuery(services, meta, state);
+  const label = `${meta.Model.name} matching the query`;
+  if (prepared.matchesNothing && !state.none) {
+    throw new DoesNotExistError(`${label} does not exist`);
+  }
+  const rows = state.none
+    ? []
+    : await findLocal(services, meta, prepared, {
+        offset: state.offset,
+        limit: state.limit === undefined ? 2 : Math.min(state.limit, 2),
+      });
+  if (rows.length > 1) {
+    const count = await services.store.count(meta.table, prepared.storeWhere);
+    throw new MultipleObjectsReturnedError(
+      `get() returned more than one ${meta.Model.name}: it returned ${count}`,
+    );
+  }
+  const [row] = rows;
+  if (!row) {
+    const cdmsPk = state.none ? undefined : cdmsPkEquality(prepared.where);
+    if (cdmsPk !== undefined && !state.skipCdms) return importOne(services, meta, cdmsPk);
+    throw new DoesNotExistError(`${label} does not exist`);
+  }
+  if (state.skipCdms || typeof row.cdmsPk !== 'string') return meta.instantiate(row);
+  return meta.instantiate(await refreshOne(services, meta, row));
+}
+
+/**
+ * Compare one local row with its CDMS record and refresh it when CDMS is newer. A 404 deletes the
+ * stale local row (`dropDeletedInCdms`, the one path of `get`, `getOrCreate`, `updateOrCreate`)
+ * and raises `DoesNotExistError`.
+ */
+async function refreshOne(services: SyncServices, meta: ModelMeta, row: Row): Promise<Row> {
+  const cdmsPk = row.cdmsPk as string;
+  let entity: CdmsEntity;
+  try {
+    entity = await fetchOne(services, meta, cdmsPk);
+  } catch (error) {
+    if (error instanceof DoesNotExistError && isCdmsNotFound(error.cause)) {
+      await dropDeletedInCdms(services, meta, [row]);
+    }
+    throw error;
+  }
+  const remote = meta.migrator.fromCdms(entity);
+  const remoteModified = toTime(remote.modified);
+  const localModified = toTime(row.modified);
+  const resolved = await meta.resolve();
+  if (remoteModified === localModified && !(resolved.versioned && isNewerVersion(entity, row))) return row;
+  if (remoteModified < localModified) {
+    throw new ObjectsNotInSyncError(
+      `${meta.Model.name} ${cdmsPk}: the local row (modified ${isoOf(row.modified)}) is newer than CDMS (ModifiedOn ${isoOf(remote.modified)})`,
+    );
+  }
+  const [stored] = await importEntities(services, meta, [entity], 0);
+  if (stored) return stored;
+  const [refreshed] = await services.store.find(meta.table, { where: whereEquals('id', row.id) });
+  return refreshed ?? row;
+}
+
+/** `get({ cdmsPk })` without a local row: GET the record and import it. */
+async function importOne<T extends SyncedModel>(
+  services: SyncServices,
+  meta: ModelMeta<T>,
+  cdmsPk: string,
+): Promise<T> {
+  const entity = await fetchOne(services, meta, cdmsPk);
+  const [stored] = await importEntities(services, meta, [entity], 0);
+  const [row] = stored
+    ? [stored]
+    : await services.store.find(meta.table, {
+        where: whereEquals('cdmsPk', normaliseGuid(cdmsPk) ?? cdmsPk),
+      });
+  if (!row) throw new DoesNotExistError(`${meta.Model.name} with cdmsPk ${cdmsPk} does not exist`);
+  return meta.instantiate(row);
+}
+
+/** GET one record with the mapped attributes; a 404 becomes `DoesNotExistError`. */
+async function fetchOne(services: SyncServices, meta: ModelMeta, cdmsPk: string): Promise<CdmsEntity> {
+  try {
+    const { selectAttributes } = await meta.resolve();
+    return await services.cdms.get(meta.migrator.service, cdmsPk, { select: selectAttributes });
+  } catch (error) {
+    if (isCdmsNotFound(error)) {
+      throw new DoesNotExistError(`${meta.Model.name} with cdmsPk ${cdmsPk} does not exist in CDMS`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}

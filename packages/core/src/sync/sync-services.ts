@@ -1,0 +1,20 @@
+import type { CdmsLogger } from '@cdms-sync/cdms-client';
+import type { HistoryRecorder } from '../history/history-recorder';
+import type { LocalStore } from '../store/local-store';
+import type { CdmsSyncClient } from './cdms-sync-client';
+
+/**
+ * What the parts of the sync engine (read-through, list sync, write-through …) share: one per Sync,
+ * the `SyncEngine` itself.
+ * @internal
+ */
+export interface SyncServices {
+  readonly store: LocalStore;
+  readonly history: HistoryRecorder;
+  readonly logger: CdmsLogger | undefined;
+  readonly syncPageLimit: number;
+  /** The longest list request URL; longer filters are split or relaxed (see `fitListQuery`). */
+  readonly maxUrlLength: number;
+  /** The CDMS client of the current `runAs` context, or the Sync's own. */
+  readonly cdms: CdmsSyncClient;
+}

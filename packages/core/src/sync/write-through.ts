@@ -1,0 +1,317 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictError, DoesNotExistError, FieldError } from '../errors/errors';
+import { type ModelMeta, type ResolvedModel, VERSION_ATTRIBUTE, VERSION_FIELD } from '../model/model-meta';
+import type { DeleteOptions, SaveOptions, SyncedModel } from '../model/synced-model';
+import { normaliseGuid } from '../query/guid';
+import type { Row } from '../store/local-store';
+import { isCdmsNotFound } from './cdms-sync-client';
+import { toLocalRows } from './import-entities';
+import { syncAndFind } from './list-sync';
+import { prepareQuery } from './prepare-query';
+import type { QueryState } from './query-state';
+import { isNewerVersion, isoOf, timestampOf, toTime, toVersion, versionOf } from './record-version';
+import { changedValues, instanceValues, toCdmsBody, toLocalRow } from './row-values';
+import { whereEquals } from './store-where';
+import type { SyncServices } from './sync-services';
+
+/** The base fields every synced table has; never sent to CDMS as mapped values. */
+const BASE_FIELDS: ReadonlySet<string> = new Set(['id', 'cdmsPk', 'created', 'modified']);
+
+/**
+ * Insert a new row: local INSERT (client-generated GUID as `cdmsPk`), POST carrying
+ * `{Service}Id` (a retried POST cannot create a second record), store the returned
+ * `CreatedOn`/`ModifiedOn`, history `local`; one transaction.
+ * @internal
+ */
+export async function createObject<T extends SyncedModel>(
+  services: SyncServices,
+  meta: ModelMeta<T>,
+  values: Record<string, unknown>,
+  skipCdms: boolean,
+): Promise<T> {
+  const resolved = await meta.resolve();
+  const row = await toLocalRow(meta, resolved, values);
+  const given = new Set(Object.keys(row));
+  const stored = await services.store.transaction(async () =>
+    insertRow(services, meta, resolved, row, given, skipCdms),
+  );
+  return meta.instantiate(stored);
+}
+
+/** `bulkCreate`: every object through CDMS (one POST each) in one transaction. @internal */
+export async function bulkCreate<T extends SyncedModel>(
+  services: SyncServices,
+  meta: ModelMeta<T>,
+  objects: readonly Record<string, unknown>[],
+  skipCdms: boolean,
+): Promise<T[]> {
+  const resolved = await meta.resolve();
+  const rows: Row[] = [];
+  for (const values of objects) rows.push(await toLocalRow(meta, resolved, values));
+  const stored = await services.store.transaction(async () => {
+    const result: Row[] = [];
+    for (const row of rows)
+      result.push(await insertRow(services, meta, resolved, row, new Set(Object.keys(row)), skipCdms));
+    return result;
+  });
+  return stored.map((row) => meta.instantiate(row));
+}
+
+/**
+ * Save an object. A new one (no `id`) is created. An existing one sends only what changed since it
+ * was loaded (or last saved): the row is locked, the changed mapped fields are MERGEd, the mapped
+ * attributes read back (2 requests), the changed fields and CDMS's values updated locally, and
+ * history recorded.
+ * When only local-only fields changed: 0 requests, a local UPDATE and a history entry. When nothing
+ * changed: nothing is sent or written. An object that was never loaded (built with `new` and given
+ * an `id`) sends every mapped field.
+ * @internal
+ */
+export async function saveInstance<T extends SyncedModel>(
+  services: SyncServices,
+  meta: ModelMeta<T>,
+  instance: T,
+  options: SaveOptions,
+): Promise<void> {
+  const resolved = await meta.resolve();
+  const skipCdms = options.skipCdms === true || !meta.synced;
+  const row = await toLocalRow(meta, resolved, instanceValues(instance, resolved));
+  if (instance.id === undefined || instance.id === null) {
+    const stored = await services.store.transaction(async () =>
+      insertRow(services, meta, resolved, row, new Set(Object.keys(row)), skipCdms),
+    );
+    Object.assign(instance, stored);
+    meta.remember(instance, stored);
+    return;
+  }
+  const loaded = meta.loadedValues(instance);
+  const changes = changedValues(row, loaded);
+  const stored = await services.store.transaction(async () =>
+    updateRow(
+      services,
+      meta,
+      resolved,
+      instance.id,
+      changes,
+      {
+        modified: loaded?.modified ?? instance.modified,
+        version: loaded?.[VERSION_FIELD] ?? (instance as unknown as Row)[VERSION_FIELD],
+      },
+      { ...options, skipCdms },
+    ),
+  );
+  Object.assign(instance, stored);
+  meta.remember(instance, stored);
+}
+
+/**
+ * Delete an object: lock, CDMS DELETE (a 404 counts as already deleted), local DELETE, history `delete`.
+ * @internal
+ */
+export async function deleteInstance<T extends SyncedModel>(
+  services: SyncServices,
+  meta: ModelMeta<T>,
+  instance: T,
+  options: DeleteOptions,
+): Promise<void> {
+  if (instance.id === undefined || instance.id === null) {
+    throw new DoesNotExistError(`${meta.Model.name} object can't be deleted because it has no id`);
+  }
+  await meta.resolve();
+  const skipCdms = options.skipCdms === true || !meta.synced;
+  await services.store.transaction(async () => deleteRow(services, meta, instance.id, skipCdms));
+}
+
+/**
+ * Queryset `update(values)`: every matching row through CDMS, row by row, in one transaction.
+ * @internal
+ */
+export async function updateMatching(
+  services: SyncServices,
+  meta: ModelMeta,
+  state: QueryState,
+  values: Record<string, unknown>,
+): Promise<number> {
+  const prepared = await prepareQuery(services, meta, state);
+  if (prepared.matchesNothing) return 0;
+  const resolved = prepared.resolved;
+  const changes = await toLocalRow(meta, resolved, values);
+  for (const base of BASE_FIELDS) {
+    if (base in changes) throw new FieldError(`update() cannot change ${meta.Model.name}.${base}`);
+  }
+  return services.store.transaction(async () => {
+    const slice = { offset: state.offset, limit: state.limit };
+    const rows = await syncAndFind(services, meta, prepared, slice, ['id']);
+    for (const row of rows) {
+      await updateRow(
+        services,
+        meta,
+        resolved,
+        row.id,
+        changes,
+        { modified: undefined, version: undefined },
+        { skipCdms: state.skipCdms },
+      );
+    }
+    return rows.length;
+  });
+}
+
+/** Queryset `delete()`: every matching row through CDMS, row by row, in one transaction. @internal */
+export async function deleteMatching(
+  services: SyncServices,
+  meta: ModelMeta,
+  state: QueryState,
+): Promise<number> {
+  const prepared = await prepareQuery(services, meta, state);
+  if (prepared.matchesNothing) return 0;
+  return services.store.transaction(async () => {
+    const slice = { offset: state.offset, limit: state.limit };
+    const rows = await syncAndFind(services, meta, prepared, slice, ['id']);
+    for (const row of rows) await deleteRow(services, meta, row.id, state.skipCdms);
+    return rows.length;
+  });
+}
+
+async function insertRow(
+  services: SyncServices,
+  meta: ModelMeta,
+  resolved: ResolvedModel,
+  row: Row,
+  given: ReadonlySet<string>,
+  skipCdms: boolean,
+): Promise<Row> {
+  const { store, history } = services;
+  const now = new Date();
+  if (skipCdms) {
+    const inserted = await store.insert(meta.table, {
+      ...row,
+      created: row.created ?? now,
+      modified: row.modified ?? now,
+    });
+    await history.record(meta.table, inserted, 'local');
+    return inserted;
+  }
+  const cdmsPk = normaliseGuid(row.cdmsPk) ?? randomUUID();
+  const inserted = await store.insert(meta.table, { ...row, cdmsPk, created: now, modified: now });
+  const synced = await postRow(services, meta, resolved, inserted, given);
+  await history.record(meta.table, synced, 'local');
+  return synced;
+}
+
+/** POST a locally inserted row to CDMS and store `CreatedOn`/`ModifiedOn`. */
+async function postRow(
+  services: SyncServices,
+  meta: ModelMeta,
+  resolved: ResolvedModel,
+  inserted: Row,
+  given: ReadonlySet<string>,
+): Promise<Row> {
+  const mapped = resolved.mappedFields.filter((field) => {
+    const foreignKey = resolved.foreignKeys.get(field);
+    return given.has(foreignKey ? foreignKey.localField : field);
+  });
+  const body = {
+    ...(await toCdmsBody(services.store, meta, resolved, inserted, mapped)),
+    [meta.migrator.primaryKeyAttribute]: inserted.cdmsPk,
+  };
+  const created = await services.cdms.create(meta.migrator.service, body);
+  const timestamps: Row = {
+    created: timestampOf(created, 'CreatedOn'),
+    modified: timestampOf(created, 'ModifiedOn'),
+    ...(resolved.versioned ? { [VERSION_FIELD]: versionOf(created) ?? null } : {}),
+  };
+  await services.store.update(meta.table, whereEquals('id', inserted.id), timestamps);
+  return { ...inserted, ...timestamps };
+}
+
+/**
+ * Update one locked row with `row`'s fields (only those given): MERGE the mapped ones among them
+ * (none: no request), then write them locally with history `local`.
+ */
+async function updateRow(
+  services: SyncServices,
+  meta: ModelMeta,
+  resolved: ResolvedModel,
+  id: unknown,
+  row: Row,
+  read: { modified: unknown; version: unknown },
+  options: SaveOptions,
+): Promise<Row> {
+  const { store, history, cdms } = services;
+  const [locked] = await store.find(meta.table, { where: whereEquals('id', id), forUpdate: true });
+  if (!locked) throw new DoesNotExistError(`${meta.Model.name} with id ${String(id)} does not exist locally`);
+  const { id: _id, cdmsPk: _cdmsPk, created: _created, modified: _modified, ...changes } = row;
+  if (!options.skipCdms && typeof locked.cdmsPk !== 'string') {
+    // A row written only with skipCdms reaches CDMS on its first synced save: POST it.
+    const cdmsPk = randomUUID();
+    await store.update(meta.table, whereEquals('id', id), { ...changes, cdmsPk });
+    const synced = await postRow(
+      services,
+      meta,
+      resolved,
+      { ...locked, ...changes, cdmsPk },
+      new Set(resolved.localFields),
+    );
+    await history.record(meta.table, synced, 'local');
+    return synced;
+  }
+  if (Object.keys(changes).length === 0) return locked;
+  const mappedChanges = resolved.mappedFields.filter(
+    (field) => (resolved.foreignKeys.get(field)?.localField ?? field) in changes,
+  );
+  if (options.skipCdms || mappedChanges.length === 0) {
+    await store.update(meta.table, whereEquals('id', id), changes);
+    const saved = { ...locked, ...changes };
+    await history.record(meta.table, saved, 'local');
+    return saved;
+  }
+  const service = meta.migrator.service;
+  const cdmsPk = locked.cdmsPk as string;
+  const conflictAttributes = resolved.versioned ? ['ModifiedOn', VERSION_ATTRIBUTE] : ['ModifiedOn'];
+  if (options.detectConflicts) {
+    const current = await cdms.get(service, cdmsPk, { select: conflictAttributes });
+    if (
+      toTime(timestampOf(current, 'ModifiedOn')) !== toTime(read.modified) ||
+      (toVersion(read.version) !== undefined && isNewerVersion(current, { [VERSION_FIELD]: read.version }))
+    ) {
+      throw new ConflictError(
+        `${meta.Model.name} ${cdmsPk} changed in CDMS since it was read (ModifiedOn ${isoOf(current.ModifiedOn)})`,
+      );
+    }
+  }
+  const merged = { ...locked, ...changes };
+  const body = await toCdmsBody(store, meta, resolved, merged, mappedChanges);
+  await cdms.update(service, cdmsPk, body);
+  // Read back every mapped attribute, not only ModifiedOn: fields this MERGE did not send may have
+  // been changed in CDMS meanwhile, and the local row takes CDMS's ModifiedOn, so it must take
+  // CDMS's values too (last write wins per field, and the stores agree).
+  const readBack = await cdms.get(service, cdmsPk, { select: resolved.selectAttributes });
+  const [remote] = await toLocalRows(services, meta, resolved, [readBack], 0);
+  const { cdmsPk: _remotePk, ...synced } = remote ?? { modified: timestampOf(readBack, 'ModifiedOn') };
+  await store.update(meta.table, whereEquals('id', id), { ...changes, ...synced });
+  const saved = { ...merged, ...synced };
+  await history.record(meta.table, saved, 'local');
+  return saved;
+}
+
+async function deleteRow(
+  services: SyncServices,
+  meta: ModelMeta,
+  id: unknown,
+  skipCdms: boolean,
+): Promise<void> {
+  const { store } = services;
+  const [locked] = await store.find(meta.table, { where: whereEquals('id', id), forUpdate: true });
+  if (!locked) throw new DoesNotExistError(`${meta.Model.name} with id ${String(id)} does not exist locally`);
+  if (!skipCdms && typeof locked.cdmsPk === 'string') {
+    try {
+      await services.cdms.delete(meta.migrator.service, locked.cdmsPk);
+    } catch (error) {
+      if (!isCdmsNotFound(error)) throw error;
+      services.logger?.info('CDMS record already deleted', { model: meta.Model.name, cdmsPk: locked.cdmsPk });
+    }
+  }
+  await store.delete(meta.table, whereEquals('id', id));
+  await services.history.record(meta.table, locked, 'delete');
+}
