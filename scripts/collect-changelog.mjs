@@ -12,7 +12,7 @@ for (const dir of readdirSync(packagesDir).sort()) {
     .replace(/^# .*\n+/, '')
     .trim();
   const name = JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')).name;
-  sections.push(`## ${name}\n\n${body.replace(/^## /gm, '### ')}`);
+  sections.push(`## ${name}\n\n${body.replace(/^(#+) /gm, '#$1 ')}`);
 }
 const header = `# Changelog\n\nThe project-wide log, rebuilt by \`pnpm version-packages\` from each package's CHANGELOG.md\n(written by changesets). Pending changes live in \`.changeset/\` until the next release.\n`;
 writeFileSync('CHANGELOG.md', `${header}\n${sections.join('\n\n')}\n`);
