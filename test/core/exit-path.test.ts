@@ -4,10 +4,9 @@
  */
 import { CdmsClient } from '@cdms-sync/cdms-client';
 import { createSync, type Manager, type Sync, SyncedModel } from '@cdms-sync/core';
-import { knexStore, openPglite } from '@cdms-sync/knex';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BASE_URL, createTables, type Fixture, type Knex, openFixture } from './support/sync-fixture';
+import { knexStore } from '@cdms-sync/knex';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BASE_URL, useSyncFixture } from './support/sync-fixture';
 
 const GUID = '7a4814f9-b0b8-ea11-a812-000d3a122b89';
 const T1 = new Date('2016-02-28T10:00:00Z');
@@ -21,32 +20,22 @@ class Organisation extends SyncedModel {
   declare notes: string | null;
 }
 
-let knex: Knex;
-let f: Fixture;
+// The fixture's nock scope records every request that would reach CDMS.
+const f = useSyncFixture();
 let sync: Sync;
-beforeAll(async () => {
-  nock.disableNetConnect();
-  knex = await openPglite();
-  await createTables(knex);
+beforeAll(() => {
   // Registered once: a model class binds to one Sync.
-  sync = createSync({ store: knexStore(knex), cdms: new CdmsClient({ baseUrl: BASE_URL, retries: false }) });
+  sync = createSync({
+    store: knexStore(f.knex),
+    cdms: new CdmsClient({ baseUrl: BASE_URL, retries: false }),
+  });
   sync.register(Organisation);
-});
-afterAll(async () => {
-  await knex.destroy();
-});
-beforeEach(async () => {
-  // The fixture's nock scope records every request that would reach CDMS.
-  f = await openFixture({ knex });
-});
-afterEach(async () => {
-  await f.done();
 });
 
 describe('a model without a migrator', () => {
   it('reads, writes and deletes locally with 0 CDMS requests, history still recorded', async () => {
     // A row synced while CDMS was alive keeps its cdms_pk and is just a local row now.
-    await knex('organisation').insert({ name: 'Legacy', cdms_pk: GUID, created: T1, modified: T1 });
+    await f.knex('organisation').insert({ name: 'Legacy', cdms_pk: GUID, created: T1, modified: T1 });
 
     const acme = await sync.runAs({ user: 'alice' }, () =>
       Organisation.objects.create({ name: 'Acme', ukOrganisation: true }),
@@ -76,7 +65,7 @@ describe('a model without a migrator', () => {
 
     expect(f.requests).toEqual([]);
     expect(
-      await knex('organisation').select('name', 'cdms_pk', 'notes', 'uk_organisation', 'modified'),
+      await f.knex('organisation').select('name', 'cdms_pk', 'notes', 'uk_organisation', 'modified'),
     ).toEqual([{ name: 'Legacy Ltd', cdms_pk: GUID, notes: 'kept', uk_organisation: true, modified: T1 }]);
     expect((await sync.history(Organisation)).map((entry) => [entry.kind, entry.rowId, entry.user])).toEqual([
       ['delete', acme.id, null],

@@ -10,19 +10,10 @@ import {
   type StoreAggregation,
   Sum,
 } from '@cdms-sync/core';
-import { knexStore, openPglite } from '@cdms-sync/knex';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ACCOUNT_SELECT,
-  account,
-  createTables,
-  type Fixture,
-  type Knex,
-  openFixture,
-  page,
-  ROOT,
-} from './support/sync-fixture';
+import { knexStore } from '@cdms-sync/knex';
+import { describe, expect, it } from 'vitest';
+import { delegatingStore } from './support/delegating-store';
+import { ACCOUNT_SELECT, account, page, ROOT, useSyncFixture } from './support/sync-fixture';
 
 const GUID = '7a4814f9-b0b8-ea11-a812-000d3a122b89';
 const GUID2 = '8b5925a0-c1c9-4b22-9b23-111e4b233c9a';
@@ -32,31 +23,16 @@ const T2 = new Date('2016-03-01T12:30:00Z');
 const T3 = new Date('2016-04-01T08:00:00Z');
 const LIST = `${ROOT}/AccountSet`;
 
-let knex: Knex;
-let f: Fixture;
-beforeAll(async () => {
-  nock.disableNetConnect();
-  knex = await openPglite();
-  await createTables(knex);
-});
-afterAll(async () => {
-  await knex.destroy();
-});
-beforeEach(async () => {
-  f = await openFixture({ knex });
-});
-afterEach(async () => {
-  await f.done();
-});
+const f = useSyncFixture();
 
 /** Acme (T1, uk), Bravo (T2), Charlie (T3, uk): ids 1, 2, 3. */
 async function insertThree() {
-  await knex('organisation').insert([
+  await f.knex('organisation').insert([
     { name: 'Acme', cdms_pk: GUID, created: T1, modified: T1, uk_organisation: true },
     { name: 'Bravo', cdms_pk: GUID2, created: T2, modified: T2, uk_organisation: false },
     { name: 'Charlie', cdms_pk: GUID3, created: T3, modified: T3, uk_organisation: true },
   ]);
-  return (await knex('organisation').orderBy('id').select('id')).map((row) => row.id as number);
+  return (await f.knex('organisation').orderBy('id').select('id')).map((row) => row.id as number);
 }
 
 describe('latest() / earliest()', () => {
@@ -152,21 +128,9 @@ describe('distinct()', () => {
 
 /** The suite's store plus an `aggregate` computed from `find` (a stand-in for a store that has one). */
 function aggregatingStore(): LocalStore {
-  const base = knexStore(knex);
+  const base = knexStore(f.knex);
   return {
-    dialect: base.dialect,
-    capabilities: base.capabilities,
-    transaction: (fn) => base.transaction(fn),
-    describe: (table) => base.describe(table),
-    find: (table, options) => base.find(table, options),
-    count: (table, where) => base.count(table, where),
-    exists: (table, where) => base.exists(table, where),
-    insert: (table, row) => base.insert(table, row),
-    bulkInsert: (table, rows) => base.bulkInsert(table, rows),
-    update: (table, where, values) => base.update(table, where, values),
-    delete: (table, where) => base.delete(table, where),
-    upsertIfNewer: (table, rows) => base.upsertIfNewer(table, rows),
-    close: () => base.close(),
+    ...delegatingStore(base),
     async aggregate(table, where, aggregations: Readonly<Record<string, StoreAggregation>>) {
       const rows = await base.find(table, where ? { where } : {});
       const result: Record<string, unknown> = {};
@@ -194,9 +158,8 @@ function aggregatingStore(): LocalStore {
 
 describe('aggregate()', () => {
   it('a store without aggregate: NotSupportedError before any request', async () => {
-    await f.done();
     const { aggregate: _aggregate, ...withoutAggregate } = aggregatingStore();
-    f = await openFixture({ knex, sync: { store: withoutAggregate } });
+    await f.reopen({ store: withoutAggregate });
     await expect(f.Organisation.objects.aggregate({ total: Count('id') })).rejects.toBeInstanceOf(
       NotSupportedError,
     );
@@ -204,8 +167,7 @@ describe('aggregate()', () => {
   });
 
   it('syncs the matching rows (as count), then aggregates locally', async () => {
-    await f.done();
-    f = await openFixture({ knex, sync: { store: aggregatingStore() } });
+    await f.reopen({ store: aggregatingStore() });
     await insertThree();
     const url = `${LIST}?$filter=optevia_ukorganisation eq true&$select=${ACCOUNT_SELECT}&$orderby=ModifiedOn asc`;
     f.cdms
@@ -258,7 +220,7 @@ describe('fixes found by the integration suite', () => {
   });
 
   it('getOrCreate after the record was deleted in CDMS: the stale local row is deleted, one new row', async () => {
-    await knex('organisation').insert({ name: 'Acme', cdms_pk: GUID, created: T1, modified: T1 });
+    await f.knex('organisation').insert({ name: 'Acme', cdms_pk: GUID, created: T1, modified: T1 });
     f.cdms
       .get(`${ROOT}/AccountSet(guid'${GUID}')`)
       .query(true)
@@ -271,7 +233,7 @@ describe('fixes found by the integration suite', () => {
     const [acme, created] = await f.Organisation.objects.getOrCreate({ name: 'Acme' });
     expect(created).toBe(true);
     expect(f.requests.map((request) => request.method)).toEqual(['GET', 'POST']);
-    expect(await knex('organisation').select('cdms_pk')).toEqual([{ cdms_pk: acme.cdmsPk }]);
+    expect(await f.knex('organisation').select('cdms_pk')).toEqual([{ cdms_pk: acme.cdmsPk }]);
     expect((await f.sync.history(f.Organisation)).map((entry) => entry.kind)).toEqual(['local', 'delete']);
   });
 });

@@ -6,18 +6,9 @@
 import { createRequire } from 'node:module';
 import { ObjectsNotInSyncError } from '@cdms-sync/core';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDatabase, testDatabases } from '../../packages/knex/src/conformance/databases';
-import {
-  ACCOUNT_SELECT,
-  account,
-  createTables,
-  type Fixture,
-  type Knex,
-  openFixture,
-  page,
-  ROOT,
-} from './support/sync-fixture';
+import { ACCOUNT_SELECT, account, type Knex, page, ROOT, useSyncFixture } from './support/sync-fixture';
 
 const GUID = '7a4814f9-b0b8-ea11-a812-000d3a122b89';
 const T1 = new Date('2016-02-28T10:00:00Z');
@@ -33,27 +24,20 @@ const knexFactory = createRequire(new URL('../../packages/knex/package.json', im
 const databases = (await testDatabases()).filter((database) => database.name === 'postgresql');
 
 describeEachDatabase(databases, (database) => {
-  let knex: Knex;
-  let f: Fixture;
-  beforeAll(async () => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-    const probe = await database.connect();
-    await probe.raw(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
-    knex = knexFactory({ ...probe.client.config, searchPath: [SCHEMA] });
-    await probe.destroy();
-    await createTables(knex);
-  });
-  afterAll(async () => {
-    await knex.raw(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
-    await knex.destroy();
-    nock.enableNetConnect();
-  });
-  beforeEach(async () => {
-    f = await openFixture({ knex });
-  });
-  afterEach(async () => {
-    await f.done();
+  const f = useSyncFixture({
+    async openKnex() {
+      nock.enableNetConnect('127.0.0.1');
+      const probe = await database.connect();
+      await probe.raw(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
+      const knex = knexFactory({ ...probe.client.config, searchPath: [SCHEMA] });
+      await probe.destroy();
+      return knex;
+    },
+    async closeKnex(knex) {
+      await knex.raw(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+      await knex.destroy();
+      nock.enableNetConnect();
+    },
   });
 
   it('create, filter, get (CDMS newer), save, delete with history', async () => {
@@ -98,7 +82,8 @@ describeEachDatabase(databases, (database) => {
   });
 
   it('local newer -> ObjectsNotInSyncError; a CDMS 500 on save rolls back', async () => {
-    const [{ id }] = await knex('organisation')
+    const [{ id }] = await f
+      .knex('organisation')
       .insert({ name: 'Acme', cdms_pk: GUID, modified: T2 })
       .returning('id');
     f.cdms
@@ -111,12 +96,13 @@ describeEachDatabase(databases, (database) => {
     f.cdms.post(ONE).reply(500, {});
     acme.name = 'Changed';
     await expect(acme.save()).rejects.toMatchObject({ code: 'CDMS_SERVER_ERROR' });
-    expect(await knex('organisation').first()).toMatchObject({ name: 'Acme' });
+    expect(await f.knex('organisation').first()).toMatchObject({ name: 'Acme' });
     expect(await f.sync.history(f.Organisation)).toEqual([]);
   });
 
   it('two concurrent refreshes of the same record: one row, newest data', async () => {
-    const [{ id }] = await knex('organisation')
+    const [{ id }] = await f
+      .knex('organisation')
       .insert({ name: 'Acme', cdms_pk: GUID, modified: T1 })
       .returning('id');
     f.cdms
@@ -128,7 +114,7 @@ describeEachDatabase(databases, (database) => {
       .query(true)
       .reply(200, { d: account({ id: GUID, name: 'Third', modified: new Date(T2.getTime() + 60_000) }) });
     await Promise.all([f.Organisation.objects.get({ id }), f.Organisation.objects.get({ id })]);
-    const rows = await knex('organisation').select('name');
+    const rows = await f.knex('organisation').select('name');
     expect(rows).toEqual([{ name: 'Third' }]);
   });
 });

@@ -4,20 +4,10 @@ import {
   MultipleObjectsReturnedError,
   ObjectsNotInSyncError,
 } from '@cdms-sync/core';
-import { knexStore, openPglite } from '@cdms-sync/knex';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ACCOUNT_SELECT,
-  account,
-  CDMS_ORIGIN,
-  createTables,
-  type Fixture,
-  type Knex,
-  openFixture,
-  page,
-  ROOT,
-} from './support/sync-fixture';
+import { knexStore } from '@cdms-sync/knex';
+import { describe, expect, it } from 'vitest';
+import { delegatingStore } from './support/delegating-store';
+import { ACCOUNT_SELECT, account, CDMS_ORIGIN, page, ROOT, useSyncFixture } from './support/sync-fixture';
 
 const GUID = '7a4814f9-b0b8-ea11-a812-000d3a122b89';
 const GUID2 = '8b5925a0-c1c9-4b22-9b23-111e4b233c9a';
@@ -27,25 +17,11 @@ const T3 = new Date('2016-04-01T08:00:00Z');
 const ONE = `${ROOT}/AccountSet(guid'${GUID}')`;
 const ONE_SELECT = `${ONE}?$select=${ACCOUNT_SELECT}`;
 
-let knex: Knex;
-let f: Fixture;
-beforeAll(async () => {
-  nock.disableNetConnect();
-  knex = await openPglite();
-  await createTables(knex);
-});
-afterAll(async () => {
-  await knex.destroy();
-});
-beforeEach(async () => {
-  f = await openFixture({ knex });
-});
-afterEach(async () => {
-  await f.done();
-});
+const f = useSyncFixture();
 
 async function insertAcme(modified: Date, values: Record<string, unknown> = {}) {
-  const [row] = await knex('organisation')
+  const [row] = await f
+    .knex('organisation')
     .insert({ name: 'Acme', cdms_pk: GUID, created: T1, modified, ...values })
     .returning('*');
   return row as { id: number };
@@ -80,7 +56,7 @@ describe('get()', () => {
       .reply(200, { d: account({ id: GUID, name: 'Old', modified: T1 }) });
     await expect(f.Organisation.objects.get({ id })).rejects.toBeInstanceOf(ObjectsNotInSyncError);
     expect(f.requests).toHaveLength(1);
-    expect(await knex('organisation').first()).toMatchObject({ name: 'Acme' });
+    expect(await f.knex('organisation').first()).toMatchObject({ name: 'Acme' });
     expect(await f.sync.history(f.Organisation)).toEqual([]);
   });
 
@@ -96,7 +72,7 @@ describe('get()', () => {
     expect(error).toBeInstanceOf(DoesNotExistError);
     expect((error as Error).cause).toMatchObject({ code: 'CDMS_NOT_FOUND' });
     expect(f.requests).toEqual([{ method: 'GET', url: ONE_SELECT }]);
-    expect(await knex('organisation').count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(await f.knex('organisation').count({ n: '*' })).toEqual([{ n: 0 }]);
     // Deleted by CDMS, not by the acting user.
     expect(await f.sync.history(f.Organisation, id)).toMatchObject([
       {
@@ -112,7 +88,7 @@ describe('get()', () => {
 
   it('DoesNotExist and MultipleObjectsReturned are decided locally, without a request', async () => {
     await expect(f.Organisation.objects.get({ name: 'Nobody' })).rejects.toBeInstanceOf(DoesNotExistError);
-    await knex('organisation').insert([
+    await f.knex('organisation').insert([
       { name: 'Twin', cdms_pk: GUID, modified: T1 },
       { name: 'Twin', cdms_pk: GUID2, modified: T1 },
     ]);
@@ -130,7 +106,7 @@ describe('get()', () => {
     const acme = await f.Organisation.objects.get({ cdmsPk: GUID });
     expect(f.requests).toEqual([{ method: 'GET', url: ONE_SELECT }]);
     expect(acme).toMatchObject({ name: 'Acme', cdmsPk: GUID, modified: T1 });
-    expect(await knex('organisation').count({ n: '*' })).toEqual([{ n: 1 }]);
+    expect(await f.knex('organisation').count({ n: '*' })).toEqual([{ n: 1 }]);
     expect(await f.sync.history(acme)).toMatchObject([{ kind: 'cdms-refresh' }]);
   });
 
@@ -138,8 +114,8 @@ describe('get()', () => {
     f.cdms.get(ONE).query(true).reply(404, {});
     await expect(f.Organisation.objects.get({ cdmsPk: GUID })).rejects.toBeInstanceOf(DoesNotExistError);
     expect(f.requests).toHaveLength(1);
-    expect(await knex('organisation').count({ n: '*' })).toEqual([{ n: 0 }]);
-    expect(await knex('cdms_sync_history').count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(await f.knex('organisation').count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(await f.knex('cdms_sync_history').count({ n: '*' })).toEqual([{ n: 0 }]);
   });
 
   it('two concurrent refreshes of the same record both succeed: one row, newest data', async () => {
@@ -157,7 +133,7 @@ describe('get()', () => {
       f.Organisation.objects.get({ id }),
     ]);
     expect(results).toHaveLength(2);
-    const rows = await knex('organisation').select('*');
+    const rows = await f.knex('organisation').select('*');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ name: 'Third' });
     expect(new Date(rows[0].modified)).toEqual(T3);
@@ -173,7 +149,7 @@ describe('get()', () => {
       .query(true)
       .reply(200, page([account({ id: GUID, name: 'New', modified: T3 })]));
     await Promise.all([f.Organisation.objects.all(), f.Organisation.objects.all()]);
-    const rows = await knex('organisation').select('*');
+    const rows = await f.knex('organisation').select('*');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ name: 'New' });
   });
@@ -217,8 +193,8 @@ describe('filter(), iteration, count(), exists(), first(), last(), values()', ()
   });
 
   it('stops following pages at syncPageLimit', async () => {
-    const limited = await openFixture({ knex, sync: { syncPageLimit: 1 } });
-    limited.cdms
+    await f.reopen({ syncPageLimit: 1 });
+    f.cdms
       .get(LIST)
       .query(true)
       .reply(
@@ -228,8 +204,8 @@ describe('filter(), iteration, count(), exists(), first(), last(), values()', ()
           `${CDMS_ORIGIN}${ROOT}/AccountSet?$skiptoken=2`,
         ),
       );
-    expect(await limited.Organisation.objects.count()).toBe(1);
-    expect(limited.requests).toHaveLength(1);
+    expect(await f.Organisation.objects.count()).toBe(1);
+    expect(f.requests).toHaveLength(1);
   });
 
   it('a slice maps to $top/$skip and to LIMIT/OFFSET', async () => {
@@ -237,7 +213,7 @@ describe('filter(), iteration, count(), exists(), first(), last(), values()', ()
       .get(LIST)
       .query(true)
       .reply(200, page([account({ id: GUID2, name: 'B', modified: T2 })]));
-    await knex('organisation').insert({ name: 'A', cdms_pk: GUID, modified: T1 });
+    await f.knex('organisation').insert({ name: 'A', cdms_pk: GUID, modified: T1 });
     const second = await f.Organisation.objects.orderBy('name').slice(1, 2);
     expect(f.requests.map((r) => r.url)).toEqual([
       `${LIST}?$select=${ACCOUNT_SELECT}&$orderby=Name asc&$top=1&$skip=1`,
@@ -288,15 +264,9 @@ describe('filter(), iteration, count(), exists(), first(), last(), values()', ()
 describe('importing a page of CDMS rows', () => {
   it('writes the history of a page with one multi-row insert, not one INSERT per row', async () => {
     const writes: string[] = [];
-    const base = knexStore(knex);
+    const base = knexStore(f.knex);
     const store: LocalStore = {
-      dialect: base.dialect,
-      capabilities: base.capabilities,
-      transaction: (fn) => base.transaction(fn),
-      describe: (table) => base.describe(table),
-      find: (table, options) => base.find(table, options),
-      count: (table, where) => base.count(table, where),
-      exists: (table, where) => base.exists(table, where),
+      ...delegatingStore(base),
       insert: (table, row) => {
         writes.push(`insert ${table}`);
         return base.insert(table, row);
@@ -305,13 +275,8 @@ describe('importing a page of CDMS rows', () => {
         writes.push(`bulkInsert ${table} x${rows.length}`);
         return base.bulkInsert(table, rows);
       },
-      update: (table, where, values) => base.update(table, where, values),
-      delete: (table, where) => base.delete(table, where),
-      upsertIfNewer: (table, rows) => base.upsertIfNewer(table, rows),
-      close: () => base.close(),
     };
-    await f.done();
-    f = await openFixture({ knex, sync: { store } });
+    await f.reopen({ store });
     const GUID3 = '9c6a36b1-d2da-4c33-8c34-222f5c344dab';
     f.cdms
       .get(`${ROOT}/AccountSet`)

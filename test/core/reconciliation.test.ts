@@ -6,20 +6,10 @@
  */
 import type { CdmsLogger } from '@cdms-sync/cdms-client';
 import type { LocalStore, Row } from '@cdms-sync/core';
-import { knexStore, openPglite } from '@cdms-sync/knex';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ACCOUNT_SELECT,
-  account,
-  CDMS_ORIGIN,
-  createTables,
-  type Fixture,
-  type Knex,
-  openFixture,
-  page,
-  ROOT,
-} from './support/sync-fixture';
+import { knexStore } from '@cdms-sync/knex';
+import { describe, expect, it } from 'vitest';
+import { delegatingStore } from './support/delegating-store';
+import { ACCOUNT_SELECT, account, CDMS_ORIGIN, page, ROOT, useSyncFixture } from './support/sync-fixture';
 
 const ACME = '7a4814f9-b0b8-ea11-a812-000d3a122b89';
 const BRAVO = '8b5925a0-c1c9-4b22-9b23-111e4b233c9a';
@@ -35,26 +25,11 @@ function byGuids(...guids: string[]): string {
   return `${LIST}?$filter=${filter}&$select=${ACCOUNT_SELECT}`;
 }
 
-let knex: Knex;
-let f: Fixture;
-beforeAll(async () => {
-  nock.disableNetConnect();
-  knex = await openPglite();
-  await createTables(knex);
-});
-afterAll(async () => {
-  await knex.destroy();
-});
-beforeEach(async () => {
-  f = await openFixture({ knex });
-});
-afterEach(async () => {
-  await f.done();
-});
+const f = useSyncFixture();
 
 /** Acme, Bravo and Charlie, all UK organisations, synced at T1. */
 async function insertThreeUk(): Promise<Record<string, number>> {
-  await knex('organisation').insert([
+  await f.knex('organisation').insert([
     { name: 'Acme', cdms_pk: ACME, created: T1, modified: T1, uk_organisation: true },
     {
       name: 'Bravo',
@@ -66,14 +41,14 @@ async function insertThreeUk(): Promise<Record<string, number>> {
     },
     { name: 'Charlie', cdms_pk: CHARLIE, created: T1, modified: T1, uk_organisation: true },
   ]);
-  const rows: { id: number; name: string }[] = await knex('organisation').select('id', 'name');
+  const rows: { id: number; name: string }[] = await f.knex('organisation').select('id', 'name');
   return Object.fromEntries(rows.map((row) => [row.name, row.id]));
 }
 
 const acmeInCdms = () => account({ id: ACME, name: 'Acme', uk: true, modified: T1 });
 
 async function localNames(): Promise<string[]> {
-  return (await knex('organisation').orderBy('name').select('name')).map((row) => row.name as string);
+  return (await f.knex('organisation').orderBy('name').select('name')).map((row) => row.name as string);
 }
 
 describe('filter() after a complete listing', () => {
@@ -115,7 +90,7 @@ describe('filter() after a complete listing', () => {
     const found = await f.Organisation.objects.filter({ ukOrganisation: true });
     expect(found.map((organisation) => organisation.name).sort()).toEqual(['Acme', 'Charlie']);
     expect(f.requests.map((request) => request.url)).toEqual([UK_LIST, byGuids(BRAVO)]);
-    const bravo = await knex('organisation').where({ id: ids.Bravo }).first();
+    const bravo = await f.knex('organisation').where({ id: ids.Bravo }).first();
     expect(bravo).toMatchObject({ name: 'Bravo Ltd', uk_organisation: false, notes: 'kept locally' });
     expect(new Date(bravo.modified)).toEqual(T2);
     expect(await f.sync.history(f.Organisation)).toMatchObject([
@@ -179,7 +154,7 @@ describe('filter() after a complete listing', () => {
       { length: 40 },
       (_, index) => `0f8fad5b-d9cb-469f-a165-${String(index).padStart(12, '0')}`,
     );
-    await knex('organisation').insert(
+    await f.knex('organisation').insert(
       guids.map((guid, index) => ({
         name: `Org ${index}`,
         cdms_pk: guid,
@@ -202,7 +177,7 @@ describe('filter() after a complete listing', () => {
     expect(requested.sort()).toEqual([...guids].sort());
     for (const url of idLists)
       expect(encodeURI(`${CDMS_ORIGIN}${url}`).length).toBeLessThanOrEqual(2000 + 100);
-    expect(await knex('organisation').count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(await f.knex('organisation').count({ n: '*' })).toEqual([{ n: 0 }]);
     const history = await f.sync.history(f.Organisation);
     expect(history).toHaveLength(40);
     expect(new Set(history.map((entry) => `${entry.kind} ${entry.user} ${entry.comment}`))).toEqual(
@@ -234,10 +209,9 @@ describe('filter() after a complete listing', () => {
       warn: (message) => warnings.push(message),
       error: () => {},
     };
-    await f.done();
-    f = await openFixture({ knex, sync: { logger } });
+    await f.reopen({ logger });
     const ids = await insertThreeUk();
-    await knex('contact').insert({ last_name: 'Smith', organisation_id: ids.Bravo, modified: T1 });
+    await f.knex('contact').insert({ last_name: 'Smith', organisation_id: ids.Bravo, modified: T1 });
     f.cdms.get(UK_LIST).reply(200, page([acmeInCdms()]));
     f.cdms.get(byGuids(BRAVO, CHARLIE)).reply(200, page([]));
     const found = await f.Organisation.objects.filter({ ukOrganisation: true });
@@ -271,8 +245,7 @@ describe('no reconciliation where the listing may be incomplete', () => {
   });
 
   it('a listing cut by syncPageLimit', async () => {
-    await f.done();
-    f = await openFixture({ knex, sync: { syncPageLimit: 1 } });
+    await f.reopen({ syncPageLimit: 1 });
     await insertThreeUk();
     f.cdms.get(UK_LIST).reply(200, page([acmeInCdms()], `${CDMS_ORIGIN}${LIST}?$skiptoken=2`));
     expect(await f.Organisation.objects.filter({ ukOrganisation: true }).count()).toBe(3);
@@ -292,24 +265,15 @@ describe('no reconciliation where the listing may be incomplete', () => {
 describe('UpsertResult.stored', () => {
   /** A store whose upsertIfNewer returns `stored` (marked), or leaves it out; counts the read-backs. */
   function storeWith(returnStored: boolean): { store: LocalStore; readBacks: number[] } {
-    const base = knexStore(knex);
+    const base = knexStore(f.knex);
     const readBacks: number[] = [];
     const store: LocalStore = {
-      dialect: base.dialect,
-      capabilities: base.capabilities,
-      transaction: (fn) => base.transaction(fn),
-      describe: (table) => base.describe(table),
+      ...delegatingStore(base),
       find: (table, options) => {
         const where = options?.where;
         if (where?.kind === 'lookup' && where.field === 'cdmsPk' && where.lookup === 'in') readBacks.push(1);
         return base.find(table, options);
       },
-      count: (table, where) => base.count(table, where),
-      exists: (table, where) => base.exists(table, where),
-      insert: (table, row) => base.insert(table, row),
-      bulkInsert: (table, rows) => base.bulkInsert(table, rows),
-      update: (table, where, values) => base.update(table, where, values),
-      delete: (table, where) => base.delete(table, where),
       upsertIfNewer: async (table, rows) => {
         const { stored: _stored, ...result } = await base.upsertIfNewer(table, rows);
         if (!returnStored) return result;
@@ -319,15 +283,13 @@ describe('UpsertResult.stored', () => {
         ).map((row) => ({ ...row, notes: 'from stored' }));
         return { ...result, stored };
       },
-      close: () => base.close(),
     };
     return { store, readBacks };
   }
 
   it('is used for the history snapshots instead of reading the rows back', async () => {
     const { store, readBacks } = storeWith(true);
-    await f.done();
-    f = await openFixture({ knex, sync: { store } });
+    await f.reopen({ store });
     f.cdms.get(`${LIST}?$select=${ACCOUNT_SELECT}&$orderby=ModifiedOn asc`).reply(200, page([acmeInCdms()]));
     await f.Organisation.objects.all();
     expect(readBacks).toEqual([]);
@@ -338,8 +300,7 @@ describe('UpsertResult.stored', () => {
 
   it('without it, the rows are read back once per page', async () => {
     const { store, readBacks } = storeWith(false);
-    await f.done();
-    f = await openFixture({ knex, sync: { store } });
+    await f.reopen({ store });
     f.cdms.get(`${LIST}?$select=${ACCOUNT_SELECT}&$orderby=ModifiedOn asc`).reply(200, page([acmeInCdms()]));
     await f.Organisation.objects.all();
     expect(readBacks).toEqual([1]);

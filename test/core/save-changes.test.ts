@@ -2,19 +2,14 @@
  * `save()` MERGEs only the mapped fields changed since the object was loaded; local-only changes
  * are written locally with no request; an unchanged object sends and writes nothing.
  */
-import { openPglite } from '@cdms-sync/knex';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ACCOUNT_SELECT,
   account,
   CONTACT_SELECT,
   contact,
-  createTables,
-  type Fixture,
-  type Knex,
-  openFixture,
   ROOT,
+  useSyncFixture,
 } from './support/sync-fixture';
 
 const GUID = '7a4814f9-b0b8-ea11-a812-000d3a122b89';
@@ -25,25 +20,10 @@ const T2 = new Date('2016-03-01T12:30:00Z');
 const T3 = new Date('2016-04-01T08:00:00Z');
 const ONE = `${ROOT}/AccountSet(guid'${GUID}')`;
 
-let knex: Knex;
-let f: Fixture;
-beforeAll(async () => {
-  nock.disableNetConnect();
-  knex = await openPglite();
-  await createTables(knex);
-});
-afterAll(async () => {
-  await knex.destroy();
-});
-beforeEach(async () => {
-  f = await openFixture({ knex });
-});
-afterEach(async () => {
-  await f.done();
-});
+const f = useSyncFixture();
 
 async function loadAcme() {
-  await knex('organisation').insert({ name: 'Acme', cdms_pk: GUID, created: T1, modified: T1, notes: 'n' });
+  await f.knex('organisation').insert({ name: 'Acme', cdms_pk: GUID, created: T1, modified: T1, notes: 'n' });
   const [acme] = await f.Organisation.objects.skipCdms().all();
   if (!acme) throw new Error('no row');
   return acme;
@@ -69,7 +49,7 @@ describe('save() of a loaded object', () => {
       { method: 'MERGE', url: ONE, body: { Name: 'Acme Ltd' } },
       { method: 'GET', url: `${ONE}?$select=${ACCOUNT_SELECT}` },
     ]);
-    expect(await knex('organisation').first()).toMatchObject({
+    expect(await f.knex('organisation').first()).toMatchObject({
       name: 'Acme Ltd',
       uk_organisation: false,
       notes: 'n',
@@ -97,7 +77,7 @@ describe('save() of a loaded object', () => {
     acme.notes = 'met at the fair';
     await f.sync.runAs({ user: 'alice', comment: 'note' }, () => acme.save());
     expect(f.requests).toEqual([]);
-    expect(await knex('organisation').first()).toMatchObject({
+    expect(await f.knex('organisation').first()).toMatchObject({
       name: 'Acme',
       notes: 'met at the fair',
       modified: T1,
@@ -133,16 +113,16 @@ describe('save() of a loaded object', () => {
       url: ONE,
       body: { Name: 'Acme', optevia_ukorganisation: true },
     });
-    expect(await knex('organisation').first()).toMatchObject({ notes: 'n', uk_organisation: true });
+    expect(await f.knex('organisation').first()).toMatchObject({ notes: 'n', uk_organisation: true });
   });
 
   it('a changed foreign key MERGEs only the lookup', async () => {
-    await knex('organisation').insert([
+    await f.knex('organisation').insert([
       { name: 'A', cdms_pk: GUID, created: T1, modified: T1 },
       { name: 'B', cdms_pk: GUID2, created: T1, modified: T1 },
     ]);
     const [a, b] = await f.Organisation.objects.skipCdms().orderBy('name');
-    await knex('contact').insert({
+    await f.knex('contact').insert({
       last_name: 'Smith',
       cdms_pk: CONTACT_GUID,
       created: T1,
@@ -164,7 +144,7 @@ describe('save() of a loaded object', () => {
       url: path,
       body: { ParentCustomerId: { Id: GUID2, LogicalName: 'account' } },
     });
-    expect(await knex('contact').first()).toMatchObject({ organisation_id: b.id, modified: T2 });
+    expect(await f.knex('contact').first()).toMatchObject({ organisation_id: b.id, modified: T2 });
   });
 
   it('a field changed in CDMS meanwhile (not sent): the read-back brings it, the stores agree', async () => {
@@ -175,7 +155,7 @@ describe('save() of a loaded object', () => {
     await acme.save();
     expect(f.requests[0]?.body).toEqual({ Name: 'Acme Ltd' });
     expect(acme).toMatchObject({ name: 'Acme Ltd', ukOrganisation: true, notes: 'n', modified: T2 });
-    expect(await knex('organisation').first()).toMatchObject({
+    expect(await f.knex('organisation').first()).toMatchObject({
       name: 'Acme Ltd',
       uk_organisation: true,
       modified: T2,
@@ -184,10 +164,10 @@ describe('save() of a loaded object', () => {
 
   it('save({ skipCdms: true }) writes only the changed fields locally', async () => {
     const acme = await loadAcme();
-    await knex('organisation').update({ notes: 'changed elsewhere' });
+    await f.knex('organisation').update({ notes: 'changed elsewhere' });
     acme.name = 'Local';
     await acme.save({ skipCdms: true });
     expect(f.requests).toEqual([]);
-    expect(await knex('organisation').first()).toMatchObject({ name: 'Local', notes: 'changed elsewhere' });
+    expect(await f.knex('organisation').first()).toMatchObject({ name: 'Local', notes: 'changed elsewhere' });
   });
 });

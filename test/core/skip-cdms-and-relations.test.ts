@@ -1,39 +1,12 @@
 import { FieldError, NotSupportedError } from '@cdms-sync/core';
-import { openPglite } from '@cdms-sync/knex';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  account,
-  CONTACT_SELECT,
-  contact,
-  createTables,
-  type Fixture,
-  type Knex,
-  openFixture,
-  page,
-  ROOT,
-} from './support/sync-fixture';
+import { describe, expect, it } from 'vitest';
+import { account, CONTACT_SELECT, contact, page, ROOT, useSyncFixture } from './support/sync-fixture';
 
 const ACME = '7a4814f9-b0b8-ea11-a812-000d3a122b89';
 const SAM = '8b5925a0-c1c9-4b22-9b23-111e4b233c9a';
 const T1 = new Date('2016-02-28T10:00:00Z');
 
-let knex: Knex;
-let f: Fixture;
-beforeAll(async () => {
-  nock.disableNetConnect();
-  knex = await openPglite();
-  await createTables(knex);
-});
-afterAll(async () => {
-  await knex.destroy();
-});
-beforeEach(async () => {
-  f = await openFixture({ knex });
-});
-afterEach(async () => {
-  await f.done();
-});
+const f = useSyncFixture();
 
 describe('skipCdms: the same API on the local store, 0 requests, history still recorded', () => {
   it('every call', async () => {
@@ -87,10 +60,10 @@ describe('NotSupportedError before any request or write', () => {
       () => f.Organisation.objects.filter({ name__iregex: '^A' }).delete(),
     ],
   ])('%s', async (_name, run) => {
-    await knex('organisation').insert({ name: 'Acme', cdms_pk: ACME, modified: T1 });
+    await f.knex('organisation').insert({ name: 'Acme', cdms_pk: ACME, modified: T1 });
     await expect(Promise.resolve(run())).rejects.toBeInstanceOf(NotSupportedError);
     expect(f.requests).toEqual([]);
-    expect(await knex('organisation').first()).toMatchObject({ name: 'Acme', notes: null });
+    expect(await f.knex('organisation').first()).toMatchObject({ name: 'Acme', notes: null });
     expect(await f.sync.history(f.Organisation)).toEqual([]);
   });
 
@@ -103,7 +76,8 @@ describe('NotSupportedError before any request or write', () => {
 
 describe('foreign keys', () => {
   it('create sends the lookup; read resolves the related object; filter by the related object', async () => {
-    const [{ id }] = await knex('organisation')
+    const [{ id }] = await f
+      .knex('organisation')
       .insert({ name: 'Acme', cdms_pk: ACME, modified: T1 })
       .returning('id');
     const acme = await f.Organisation.objects.skipCdms().get({ id });

@@ -1,24 +1,13 @@
-import nock from 'nock';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ACCOUNT_SELECT, account, type Fixture, openFixture, page, ROOT } from './support/sync-fixture';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT_SELECT, account, page, ROOT, useSyncFixture } from './support/sync-fixture';
 
 const GUID = '7a4814f9-b0b8-ea11-a812-000d3a122b89';
 const T1 = new Date('2016-02-28T10:00:00Z');
 const T2 = new Date('2016-03-01T12:30:00Z');
 
-beforeAll(() => {
-  nock.disableNetConnect();
-});
+const f = useSyncFixture();
 
 describe('vertical slice: create, get, filter, save, delete', () => {
-  let f: Fixture;
-  beforeEach(async () => {
-    f = await openFixture();
-  });
-  afterEach(async () => {
-    await f.done();
-  });
-
   it('create: local INSERT + one POST with a client-generated AccountId, stores CreatedOn/ModifiedOn, history local', async () => {
     let sentId = '';
     f.cdms.post(`${ROOT}/AccountSet`).reply(201, (_uri, body) => {

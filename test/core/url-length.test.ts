@@ -3,20 +3,16 @@
  * several list requests under `maxUrlLength`, or dropped (a superset) when they cannot be split.
  */
 import { Q } from '@cdms-sync/core';
-import { openPglite } from '@cdms-sync/knex';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   ACCOUNT_SELECT,
   account,
   CDMS_ORIGIN,
   contact,
-  createTables,
   type Fixture,
-  type Knex,
-  openFixture,
   page,
   ROOT,
+  useSyncFixture,
 } from './support/sync-fixture';
 
 const T1 = new Date('2016-02-28T10:00:00Z');
@@ -29,25 +25,12 @@ function guid(index: number): string {
 
 const GUIDS = Array.from({ length: 300 }, (_, index) => guid(index + 1));
 
-let knex: Knex;
-let f: Fixture;
+const f = useSyncFixture();
 /** Raw (still percent-encoded) paths, to measure what went on the wire. */
 let rawPaths: string[];
-beforeAll(async () => {
-  nock.disableNetConnect();
-  knex = await openPglite();
-  await createTables(knex);
-});
-afterAll(async () => {
-  await knex.destroy();
-});
-beforeEach(async () => {
-  f = await openFixture({ knex });
+beforeEach(() => {
   rawPaths = [];
   f.cdms.on('request', (request: { path: string }) => rawPaths.push(request.path));
-});
-afterEach(async () => {
-  await f.done();
 });
 
 /** GUIDs named in a request URL (`guid'…'` literals). */
@@ -94,15 +77,14 @@ describe('maxUrlLength', () => {
     ).toBeGreaterThan(2000);
 
     expect(found.map((organisation) => organisation.cdmsPk).sort()).toEqual([...existing].sort());
-    expect(await knex('organisation').count({ n: '*' })).toEqual([{ n: 120 }]);
-    const history = await knex('cdms_sync_history').select('kind');
+    expect(await f.knex('organisation').count({ n: '*' })).toEqual([{ n: 120 }]);
+    const history = await f.knex('cdms_sync_history').select('kind');
     expect(history).toHaveLength(120);
     expect(new Set(history.map((entry) => entry.kind))).toEqual(new Set(['cdms-refresh']));
   });
 
   it('a smaller maxUrlLength makes more, shorter requests', async () => {
-    await f.done();
-    f = await openFixture({ knex, sync: { maxUrlLength: 800 } });
+    await f.reopen({ maxUrlLength: 800 });
     rawPaths = [];
     f.cdms.on('request', (request: { path: string }) => rawPaths.push(request.path));
     replyAccountsByGuid(new Set());
@@ -144,7 +126,7 @@ describe('maxUrlLength', () => {
   });
 
   it('a long `in` under NOT cannot be split: one request for the superset, exact local answer', async () => {
-    await knex('organisation').insert([
+    await f.knex('organisation').insert([
       { name: 'Kept', cdms_pk: guid(1000), created: T1, modified: T1 },
       { name: 'Excluded', cdms_pk: GUIDS[0], created: T1, modified: T1 },
     ]);
@@ -185,6 +167,6 @@ describe('maxUrlLength', () => {
     expect(imports.flatMap((request) => guidsIn(request.url))).toEqual(accountIds);
     expect(found).toHaveLength(90);
     expect(found.every((each) => typeof each.organisationId === 'number')).toBe(true);
-    expect(await knex('cdms_sync_history').count({ n: '*' })).toEqual([{ n: 180 }]);
+    expect(await f.knex('cdms_sync_history').count({ n: '*' })).toEqual([{ n: 180 }]);
   });
 });

@@ -3,19 +3,8 @@
  * `ModifiedOn` equals the local `modified` (two writes within one second) but whose `VersionNumber`
  * is greater is refreshed.
  */
-import { openPglite } from '@cdms-sync/knex';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ACCOUNT_SELECT,
-  account,
-  createTables,
-  type Fixture,
-  type Knex,
-  openFixture,
-  page,
-  ROOT,
-} from './support/sync-fixture';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ACCOUNT_SELECT, account, page, ROOT, useSyncFixture } from './support/sync-fixture';
 
 const GUID = '7a4814f9-b0b8-ea11-a812-000d3a122b89';
 const T1 = new Date('2016-02-28T10:00:00Z');
@@ -23,29 +12,18 @@ const T2 = new Date('2016-03-01T12:30:00Z');
 const ONE = `${ROOT}/AccountSet(guid'${GUID}')`;
 const SELECT = `${ACCOUNT_SELECT},VersionNumber`;
 
-let knex: Knex;
-let f: Fixture;
+const f = useSyncFixture();
 beforeAll(async () => {
-  nock.disableNetConnect();
-  knex = await openPglite();
-  await createTables(knex);
-  await knex.schema.alterTable('organisation', (table) => table.bigInteger('cdms_version').nullable());
-});
-afterAll(async () => {
-  await knex.destroy();
+  await f.knex.schema.alterTable('organisation', (table) => table.bigInteger('cdms_version').nullable());
 });
 beforeEach(async () => {
-  f = await openFixture({ knex });
-  await knex('organisation').insert({
+  await f.knex('organisation').insert({
     name: 'Acme',
     cdms_pk: GUID,
     created: T1,
     modified: T1,
     cdms_version: 100,
   });
-});
-afterEach(async () => {
-  await f.done();
 });
 
 /** A CDMS Account with its VersionNumber (CRM sends the Int64 as text). */
@@ -54,7 +32,7 @@ function versioned(name: string, modified: Date, version: string) {
 }
 
 async function stored() {
-  const row = await knex('organisation').first('name', 'modified', 'cdms_version');
+  const row = await f.knex('organisation').first('name', 'modified', 'cdms_version');
   return { ...row, cdms_version: String(row?.cdms_version) };
 }
 

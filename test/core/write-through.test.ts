@@ -1,18 +1,16 @@
 import { CdmsClient } from '@cdms-sync/cdms-client';
 import { ConflictError } from '@cdms-sync/core';
 import { openPglite } from '@cdms-sync/knex';
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ACCOUNT_SELECT,
   account,
   BASE_URL,
   createTables,
-  type Fixture,
-  type Knex,
   openFixture,
   page,
   ROOT,
+  useSyncFixture,
 } from './support/sync-fixture';
 
 const GUID = '7a4814f9-b0b8-ea11-a812-000d3a122b89';
@@ -22,31 +20,16 @@ const T2 = new Date('2016-03-01T12:30:00Z');
 const ONE = `${ROOT}/AccountSet(guid'${GUID}')`;
 const SERVER_ERROR = { error: { code: '', message: { lang: 'en-US', value: 'CRM fault' } } };
 
-let knex: Knex;
-let f: Fixture;
-beforeAll(async () => {
-  nock.disableNetConnect();
-  knex = await openPglite();
-  await createTables(knex);
-});
-afterAll(async () => {
-  await knex.destroy();
-});
-beforeEach(async () => {
-  f = await openFixture({ knex });
-});
-afterEach(async () => {
-  await f.done();
-});
+const f = useSyncFixture();
 
 async function localCounts() {
-  const [organisations] = await knex('organisation').count({ n: '*' });
-  const [history] = await knex('cdms_sync_history').count({ n: '*' });
+  const [organisations] = await f.knex('organisation').count({ n: '*' });
+  const [history] = await f.knex('cdms_sync_history').count({ n: '*' });
   return { organisations: Number(organisations?.n), history: Number(history?.n) };
 }
 
 async function insertAcme() {
-  await knex('organisation').insert({ name: 'Acme', cdms_pk: GUID, created: T1, modified: T1 });
+  await f.knex('organisation').insert({ name: 'Acme', cdms_pk: GUID, created: T1, modified: T1 });
   const [acme] = await f.Organisation.objects.skipCdms().all();
   if (!acme) throw new Error('no row');
   return acme;
@@ -73,7 +56,7 @@ describe('CDMS failures roll everything back', () => {
     f.cdms.post(ONE).reply(500, SERVER_ERROR);
     acme.name = 'Changed';
     await expect(acme.save()).rejects.toMatchObject({ code: 'CDMS_SERVER_ERROR' });
-    expect(await knex('organisation').first()).toMatchObject({ name: 'Acme' });
+    expect(await f.knex('organisation').first()).toMatchObject({ name: 'Acme' });
     expect(await localCounts()).toEqual({ organisations: 1, history: 0 });
   });
 
@@ -123,7 +106,7 @@ describe('writes', () => {
     acme.name = 'Mine';
     await expect(acme.save({ detectConflicts: true })).rejects.toBeInstanceOf(ConflictError);
     expect(f.requests).toEqual([{ method: 'GET', url: `${ONE}?$select=ModifiedOn` }]);
-    expect(await knex('organisation').first()).toMatchObject({ name: 'Acme' });
+    expect(await f.knex('organisation').first()).toMatchObject({ name: 'Acme' });
   });
 
   it('queryset update(): list, then MERGE + GET per row, in one transaction', async () => {
@@ -157,7 +140,9 @@ describe('writes', () => {
     ]);
     // Only the given mapped field is MERGEd.
     expect(f.requests[1]?.body).toEqual({ optevia_ukorganisation: true });
-    expect(await knex('organisation').where({ uk_organisation: true }).count({ n: '*' })).toEqual([{ n: 2 }]);
+    expect(await f.knex('organisation').where({ uk_organisation: true }).count({ n: '*' })).toEqual([
+      { n: 2 },
+    ]);
     const history = await f.sync.history(f.Organisation);
     expect(history.filter((entry) => entry.kind === 'local')).toMatchObject([
       { user: 'bob', comment: 'mark UK' },

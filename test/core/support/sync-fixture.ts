@@ -1,20 +1,20 @@
 /**
  * Shared set-up of the core behaviour suite: a real local store (in-memory PGlite, or PostgreSQL),
  * a CdmsClient without retries talking to nock, and fresh model classes per test (a model is bound
- * to one Sync).
+ * to one Sync). A test file calls `useSyncFixture()` once; the models and their tables are those of
+ * `test/support/organisation-models.ts`.
  */
 import { CdmsClient } from '@cdms-sync/cdms-client';
-import {
-  createSync,
-  fields,
-  type Manager,
-  Migrator,
-  type Sync,
-  SyncedModel,
-  type SyncOptions,
-} from '@cdms-sync/core';
-import { createHistoryTable, createSyncedTable, knexStore, openPglite } from '@cdms-sync/knex';
+import { createSync, type Sync, type SyncOptions } from '@cdms-sync/core';
+import { knexStore, openPglite } from '@cdms-sync/knex';
 import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import {
+  createModelTables,
+  defineModels,
+  dropModelTables,
+  type Models,
+} from '../../support/organisation-models';
 
 /** The Knex type, taken from `@cdms-sync/knex` (knex itself is a dependency of that package only). */
 export type Knex = Awaited<ReturnType<typeof openPglite>>;
@@ -76,57 +76,13 @@ export function page(results: unknown[], next?: string) {
   return { d: { results, ...(next ? { __next: next } : {}) } };
 }
 
-export class OrganisationMigrator extends Migrator {
-  service = 'Account';
-  fields = { name: fields.string('Name'), ukOrganisation: fields.boolean('optevia_ukorganisation') };
-}
-
-/** Fresh model classes (each Sync binds its own). */
-export function defineModels() {
-  class Organisation extends SyncedModel {
-    static override table = 'organisation';
-    static override migrator: Migrator = new OrganisationMigrator();
-    declare static objects: Manager<Organisation>;
-    declare name: string;
-    declare ukOrganisation: boolean;
-    declare notes: string | null;
-  }
-  class ContactMigrator extends Migrator {
-    service = 'Contact';
-    fields = {
-      lastName: fields.string('LastName'),
-      organisation: fields.foreignKey('ParentCustomerId', () => Organisation, { logicalName: 'account' }),
-    };
-  }
-  class Contact extends SyncedModel {
-    static override table = 'contact';
-    static override migrator: Migrator = new ContactMigrator();
-    declare static objects: Manager<Contact>;
-    declare lastName: string;
-    declare organisationId: number | null;
-    declare organisation?: Organisation | null;
-  }
-  return { Organisation, Contact };
-}
-
-export type Models = ReturnType<typeof defineModels>;
-
 /** Create the tables of the suite (dropping earlier ones). */
 export async function createTables(knex: Knex): Promise<void> {
-  for (const table of ['contact', 'organisation', 'cdms_sync_history'])
-    await knex.schema.dropTableIfExists(table);
-  await createSyncedTable(knex, 'organisation', (table) => {
-    table.string('name').notNullable().defaultTo('');
-    table.boolean('uk_organisation').notNullable().defaultTo(false);
-    table.text('notes').nullable();
-  });
-  await createSyncedTable(knex, 'contact', (table) => {
-    table.string('last_name').notNullable().defaultTo('');
-    table.integer('organisation_id').nullable().references('id').inTable('organisation');
-  });
-  await createHistoryTable(knex);
+  await dropModelTables(knex);
+  await createModelTables(knex);
 }
 
+/** One test's Sync over the suite's tables, with its models and the recording nock scope. */
 export interface Fixture extends Models {
   knex: Knex;
   sync: Sync;
@@ -135,6 +91,7 @@ export interface Fixture extends Models {
   requests: SeenRequest[];
   /** The nock scope of the CDMS host. */
   cdms: nock.Scope;
+  /** Forget the nock interceptors (the database stays open: it belongs to the caller). */
   done(): Promise<void>;
 }
 
@@ -143,17 +100,10 @@ export async function truncateTables(knex: Knex): Promise<void> {
   await knex.raw('TRUNCATE TABLE contact, organisation, cdms_sync_history RESTART IDENTITY CASCADE');
 }
 
-/**
- * Wire a Sync over a store: with `knex`, the tables must exist (they are emptied); without, a fresh
- * in-memory PGlite is opened and destroyed by `done()`.
- */
-export async function openFixture(
-  options: { knex?: Knex; sync?: Partial<SyncOptions> } = {},
-): Promise<Fixture> {
-  const shared = options.knex !== undefined;
-  const knex = options.knex ?? (await openPglite());
-  if (shared) await truncateTables(knex);
-  else await createTables(knex);
+/** Wire a Sync over `knex`, whose tables must exist (`createTables`); they are emptied first. */
+export async function openFixture(options: { knex: Knex; sync?: Partial<SyncOptions> }): Promise<Fixture> {
+  const { knex } = options;
+  await truncateTables(knex);
   const client = new CdmsClient({ baseUrl: BASE_URL, retries: false });
   const sync = createSync({ store: knexStore(knex), cdms: client, ...options.sync });
   const models = defineModels();
@@ -189,7 +139,99 @@ export async function openFixture(
     cdms,
     async done() {
       nock.cleanAll();
-      if (!shared) await knex.destroy();
+    },
+  };
+}
+
+/** The fixture of the running test, as `useSyncFixture` hands it out. */
+export interface SyncFixture extends Omit<Fixture, 'done'> {
+  /**
+   * Replace the running test's fixture by one whose Sync has other options (a wrapped store, a
+   * page limit, a logger …); the tables are emptied again.
+   */
+  reopen(sync: Partial<SyncOptions>): Promise<void>;
+}
+
+/** Options of `useSyncFixture`. */
+export interface UseSyncFixtureOptions {
+  /** Opens the database of the test file. @default a fresh in-memory PGlite */
+  openKnex?: () => Promise<Knex>;
+  /** Closes it after the file. @default `knex.destroy()` */
+  closeKnex?: (knex: Knex) => Promise<void>;
+}
+
+/**
+ * The lifecycle of a core test file, as vitest hooks: nock refuses real connections; one database
+ * per file with the suite's tables (`beforeAll`), closed after the file; before each test a fresh
+ * `Fixture` (emptied tables, a new Sync with new models, a recording nock scope), closed after it.
+ * Call it once at the top of the file (or of a `describe`); the object it returns always shows the
+ * running test's fixture, and its `knex` is usable from `beforeAll` hooks declared after the call.
+ *
+ * @example
+ * const f = useSyncFixture();
+ *
+ * it('get: in sync', async () => {
+ *   await f.knex('organisation').insert({ name: 'Acme', cdms_pk: GUID, created: T1, modified: T1 });
+ *   f.cdms.get(ONE).query(true).reply(200, { d: account({ id: GUID, name: 'Acme', modified: T1 }) });
+ *   await f.Organisation.objects.get({ cdmsPk: GUID });
+ *   expect(f.requests).toHaveLength(1);
+ * });
+ */
+export function useSyncFixture(options: UseSyncFixtureOptions = {}): SyncFixture {
+  const { openKnex = () => openPglite(), closeKnex = (knex: Knex) => knex.destroy() } = options;
+  let knex: Knex | undefined;
+  let current: Fixture | undefined;
+
+  beforeAll(async () => {
+    nock.disableNetConnect();
+    knex = await openKnex();
+    await createTables(knex);
+  });
+  afterAll(async () => {
+    if (knex) await closeKnex(knex);
+  });
+  beforeEach(async () => {
+    current = await openFixture({ knex: opened() });
+  });
+  afterEach(async () => {
+    await current?.done();
+    current = undefined;
+  });
+
+  function opened(): Knex {
+    if (!knex) throw new Error('useSyncFixture: the database opens in beforeAll');
+    return knex;
+  }
+  function running(): Fixture {
+    if (!current) throw new Error('useSyncFixture: the fixture exists only while a test runs');
+    return current;
+  }
+
+  return {
+    get knex() {
+      return opened();
+    },
+    get sync() {
+      return running().sync;
+    },
+    get client() {
+      return running().client;
+    },
+    get requests() {
+      return running().requests;
+    },
+    get cdms() {
+      return running().cdms;
+    },
+    get Organisation() {
+      return running().Organisation;
+    },
+    get Contact() {
+      return running().Contact;
+    },
+    async reopen(sync) {
+      await running().done();
+      current = await openFixture({ knex: opened(), sync });
     },
   };
 }

@@ -16,6 +16,7 @@
 import type { EmulatorFault } from '@cdms-sync/cdms-client/emulator';
 import { DoesNotExistError } from '@cdms-sync/core';
 import { describe, expect, it } from 'vitest';
+import type { Organisation } from '../../support/organisation-models';
 import {
   cdmsOrganisations,
   type EndToEnd,
@@ -24,7 +25,6 @@ import {
   localOrganisations,
   operations,
 } from '../support/end-to-end';
-import type { Organisation } from '../support/models';
 
 /** The faulted client's per-attempt timeout: long enough for a loaded machine, short for the suite. */
 const TIMEOUT_MS = 250;

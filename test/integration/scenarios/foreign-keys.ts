@@ -3,8 +3,8 @@
  */
 import { FieldError } from '@cdms-sync/core';
 import { describe, expect, it } from 'vitest';
+import type { Organisation } from '../../support/organisation-models';
 import { type EndToEnd, expectStoresAgree, localCounts, operations, requests } from '../support/end-to-end';
-import type { Organisation } from '../support/models';
 
 const CONTACT_SELECT = '$select=ContactId,CreatedOn,ModifiedOn,LastName,ParentCustomerId';
 const ACCOUNT_SELECT = '$select=AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation';

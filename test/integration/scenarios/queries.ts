@@ -5,8 +5,8 @@
  */
 import { NotSupportedError, Q } from '@cdms-sync/core';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Organisation } from '../../support/organisation-models';
 import { type EndToEnd, expectStoresAgree, localCounts, operations, requests } from '../support/end-to-end';
-import type { Organisation } from '../support/models';
 
 const SELECT = '$select=AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation';
 const HOSTILE = "x' or Name ne '";

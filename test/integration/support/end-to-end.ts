@@ -22,14 +22,13 @@ import {
   testDatabases,
 } from '../../../packages/knex/src/conformance/databases';
 import {
-  clearTables,
-  createTables,
+  createModelTables,
   defineModels,
-  dropTables,
+  dropModelTables,
   type Models,
-  type TableNames,
-  uniqueTableNames,
-} from './models';
+  type ModelTableNames,
+} from '../../support/organisation-models';
+import { clearTables, uniqueTableNames } from './run-tables';
 
 export type { TestDatabase, TestDatabaseName };
 
@@ -37,7 +36,7 @@ export type { TestDatabase, TestDatabaseName };
 export interface EndToEnd extends Models {
   readonly database: TestDatabase;
   readonly knex: Knex;
-  readonly tables: TableNames;
+  readonly tables: ModelTableNames;
   readonly emulator: CdmsEmulator;
   /** The Sync's own client: no retries, so every request is counted once. */
   readonly client: CdmsClient;
@@ -74,17 +73,17 @@ export function describeDatabase(
 ): void {
   const databases = allDatabases.filter((database) => database.name === name);
   describeEachDatabase(databases, (database) => {
-    const context = {} as EndToEnd & { knex: Knex; emulator: CdmsEmulator; tables: TableNames };
+    const context = {} as EndToEnd & { knex: Knex; emulator: CdmsEmulator; tables: ModelTableNames };
     beforeAll(async () => {
       context.tables = uniqueTableNames();
       context.knex = await database.connect();
-      await createTables(context.knex, context.tables);
+      await createModelTables(context.knex, context.tables);
       context.emulator = await startCdmsEmulator(options.emulator);
     });
     afterAll(async () => {
       await context.emulator?.close();
       if (context.knex) {
-        await dropTables(context.knex, context.tables).catch(() => {});
+        await dropModelTables(context.knex, context.tables).catch(() => {});
         await context.knex.destroy();
       }
     });
