@@ -21,6 +21,11 @@ export { isQ, Q } from './query/q';
 export type { QChild, QConnector, QNode, UnboundQ, UnboundQFor } from './query/q';
 /** Filter keys -> validated where tree; ordering keys -> terms. */
 export { buildOrderBy, buildWhere, parseFilterKey } from './query/build-where';
+export type { BuildWhereOptions } from './query/build-where';
+/** Filters across relations (`organisation__name`): the related schemas and the tree node. */
+export { loadRelatedSchemas } from './query/load-related-schemas';
+export type { RelatedSchemaLoader } from './query/load-related-schemas';
+export type { RelatedNode } from './query/where-node';
 export { isRelatedKey, relatedKey } from './query/related-key';
 export type { RelatedKey } from './query/related-key';
 export { WhereNodeVisitor } from './query/where-node-visitor';
@@ -74,11 +79,12 @@ export type { ModelClass as SyncedModelClass } from './model/model-class';
 export { foreignKeyLocalField } from './model/model-meta';
 export { Manager } from './manager/manager';
 export { QuerySet } from './manager/query-set';
-export type { InBulkOptions, QueryInput, ValuesListOptions } from './manager/query-set';
+export type { ForeignKeyName, InBulkOptions, QueryInput, ValuesListOptions } from './manager/query-set';
 export { API_SUPPORT, renderApiSupportTable } from './manager/api-support';
 export type { ApiSupportRow } from './manager/api-support';
 export { CDMS_REFRESH_COMMENT, CDMS_REFRESH_USER, DEFAULT_HISTORY_TABLE } from './history/history-entry';
 export type { HistoryEntry, HistoryKind } from './history/history-entry';
+export type { RawOptions } from './store/local-store';
 // #endregion sync-and-models
 
 // #region contracts (shared types of the query tree and the local store)

@@ -157,6 +157,54 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
       'syncs, then one local query; needs a store with `aggregate` (else NotSupportedError before any request); not on a slice',
   },
   {
+    call: 'only(...fields)',
+    on: 'querySet',
+    method: 'only',
+    sync: true,
+    skipCdms: true,
+    requests: 'as filter (the sync still `$select`s every mapped attribute)',
+    notes:
+      'only the local answer is narrowed; `id`, `cdmsPk`, `modified` always loaded; a left-out field is `undefined` until `refreshFromDb()` (no lazy load) and `save()` never writes it, locally or in CDMS',
+  },
+  {
+    call: 'defer(...fields)',
+    on: 'querySet',
+    method: 'defer',
+    sync: true,
+    skipCdms: true,
+    requests: 'as filter',
+    notes: 'see only()',
+  },
+  {
+    call: 'prefetchRelated(...foreignKeys)',
+    on: 'querySet',
+    method: 'prefetchRelated',
+    sync: true,
+    skipCdms: true,
+    requests: 'as filter; 0 extra',
+    notes:
+      'one local query per relation (`id IN (…)`), kept on the objects: `related(field)` then makes no query; forward foreign keys only',
+  },
+  {
+    call: 'selectRelated(...foreignKeys)',
+    on: 'querySet',
+    method: 'selectRelated',
+    sync: true,
+    skipCdms: true,
+    requests: 'as filter; 0 extra',
+    notes: 'as prefetchRelated: a second local query, not a join',
+  },
+  {
+    call: 'skipCdms().raw(sql, bindings)',
+    on: 'querySet',
+    method: 'raw',
+    sync: false,
+    skipCdms: true,
+    requests: '0 (NotSupportedError before any I/O in CDMS mode)',
+    notes:
+      'objects from your SQL on the local store, `?` bound by the driver; columns of the model table decoded as every read; needs a store with `raw`; no filter/orderBy/slice',
+  },
+  {
     call: 'exists()',
     on: 'querySet',
     method: 'exists',
@@ -312,13 +360,14 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     notes: 'local store only, history still recorded',
   },
   {
-    call: 'filter across a relation (`organisation__name`)',
+    call: 'filter across a relation (`organisation__name__icontains`)',
     on: 'querySet',
     method: 'filter',
     sync: false,
-    skipCdms: false,
-    requests: '0 (`NotSupportedError`)',
-    notes: 'filter by the related object instead',
+    skipCdms: true,
+    requests: '0 (`NotSupportedError` in CDMS mode)',
+    notes:
+      'local store: a subquery `organisation_id IN (SELECT id FROM organisation WHERE …)`, nested (`organisation__parent__name`) too; `exclude` keeps rows whose foreign key is NULL; keys are checked at run time only; ordering across relations is not supported',
   },
   {
     call: 'lookups `week_day`, `regex`, `iregex`',
@@ -339,13 +388,14 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     notes: 'a plain local model (the exit path once CDMS is retired): every call as with skipCdms',
   },
   {
-    call: 'annotate / raw / selectRelated / prefetchRelated / defer / only',
+    call: 'annotate',
     on: 'querySet',
     method: 'annotate',
     sync: false,
     skipCdms: false,
     requests: '–',
-    notes: 'not provided',
+    notes:
+      'not provided: a computed column needs an expression language compiled for four SQL dialects (CDMS cannot compute one), and the LocalStore contract has none; use aggregate(), values() or skipCdms().raw()',
   },
 ] satisfies ApiSupportRow[]);
 

@@ -5,7 +5,13 @@ import type { CreateValues, FilterConditions, ModelFieldName, OrderByField } fro
 import type { AggregateFunction } from '../store/local-store';
 import { EMPTY_QUERY_STATE, LOCAL_QUERY_STATE } from '../sync/query-state';
 import type { SyncEngine } from '../sync/sync-engine';
-import { type InBulkOptions, type QueryInput, QuerySet, type ValuesListOptions } from './query-set';
+import {
+  type ForeignKeyName,
+  type InBulkOptions,
+  type QueryInput,
+  QuerySet,
+  type ValuesListOptions,
+} from './query-set';
 
 /**
  * A model's entry point, `Organisation.objects`: every QuerySet method, starting from all rows.
@@ -103,6 +109,34 @@ export class Manager<T extends SyncedModel> {
     aggregations: S,
   ): Promise<AggregateResult<T, S>> {
     return this.all().aggregate(aggregations);
+  }
+
+  /** See {@link QuerySet.only}. */
+  only(...fields: (ModelFieldName<T> | ForeignKeyName<T>)[]): QuerySet<T> {
+    return this.all().only(...fields);
+  }
+
+  /** See {@link QuerySet.defer}. */
+  defer(...fields: (ModelFieldName<T> | ForeignKeyName<T>)[]): QuerySet<T> {
+    return this.all().defer(...fields);
+  }
+
+  /** See {@link QuerySet.prefetchRelated}. */
+  prefetchRelated(...relations: ForeignKeyName<T>[]): QuerySet<T> {
+    return this.all().prefetchRelated(...relations);
+  }
+
+  /** See {@link QuerySet.selectRelated}: a second local query, not a join. */
+  selectRelated(...relations: ForeignKeyName<T>[]): QuerySet<T> {
+    return this.all().selectRelated(...relations);
+  }
+
+  /**
+   * See {@link QuerySet.raw}. On a synced model it throws `NotSupportedError` (CDMS mode): use
+   * `Model.objects.skipCdms().raw(…)`.
+   */
+  raw(sql: string, bindings?: readonly unknown[]): Promise<T[]> {
+    return this.all().raw(sql, bindings);
   }
 
   /** See {@link QuerySet.exists}. */

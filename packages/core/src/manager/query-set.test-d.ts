@@ -228,4 +228,20 @@ describe('foreign keys by their relation name', () => {
     // @ts-expect-error the declared type is an Organisation
     TypedContact.objects.filter({ organisation: { id: 1, name: 1 } });
   });
+
+  it('only / defer / prefetchRelated / selectRelated take fields and foreign keys', () => {
+    expectTypeOf(Contact.objects.only('lastName', 'organisation')).toEqualTypeOf<QuerySet<Contact>>();
+    expectTypeOf(TypedContact.objects.defer('organisationId')).toEqualTypeOf<QuerySet<TypedContact>>();
+    expectTypeOf(TypedContact.objects.prefetchRelated('organisation')).toEqualTypeOf<
+      QuerySet<TypedContact>
+    >();
+    Contact.objects.selectRelated('organisation');
+    // @ts-expect-error not a foreign key
+    Contact.objects.prefetchRelated('lastName');
+    // @ts-expect-error misspelt field
+    Organisation.objects.only('nmae');
+    expectTypeOf(Organisation.objects.skipCdms().raw('SELECT 1', [])).toEqualTypeOf<
+      Promise<Organisation[]>
+    >();
+  });
 });

@@ -6,6 +6,7 @@ import type { AggregateResult, Aggregation } from '../query/aggregation';
 import type { CreateValues, FilterConditions, ModelFieldName, OrderByField } from '../query/filter-types';
 import { isQ, type QChild } from '../query/q';
 import type { AggregateFunction } from '../store/local-store';
+import { loadedFields, narrowObject, prefetchedForeignKeys, prefetchRelated } from '../sync/load-options';
 import type { QueryState } from '../sync/query-state';
 import type { SyncEngine } from '../sync/sync-engine';
 import { getOrCreate, updateOrCreate } from './get-or-create';
@@ -20,6 +21,24 @@ import { getOrCreate, updateOrCreate } from './get-or-create';
  * // $filter=substringof('acme', Name) or optevia_ukorganisation eq true
  */
 export type QueryInput<T> = QChild<T>;
+
+/**
+ * A foreign key of `T` by its relation name: `organisation` for every `organisationId` field of type
+ * `number` (whether or not `organisation` itself is declared). A name that is not a mapped foreign
+ * key fails at runtime with `FieldError`, before any request.
+ *
+ * @example
+ * type Names = ForeignKeyName<Contact>; // 'organisation'
+ */
+export type ForeignKeyName<T> = {
+  [K in ModelFieldName<T>]: K extends `${infer R}Id`
+    ? R extends ''
+      ? never
+      : [NonNullable<T[K]>] extends [number]
+        ? R
+        : never
+    : never;
+}[ModelFieldName<T>];
 
 /** Options of `inBulk(ids, { fieldName })`. */
 export interface InBulkOptions<K extends string> {
@@ -147,7 +166,13 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
    */
   async get(conditions?: QueryInput<T>): Promise<T> {
     const query = conditions === undefined ? this : this.filter(conditions);
-    return this.engine.get(this.meta, query.state);
+    const resolved = await this.meta.resolve();
+    const fields = loadedFields(this.meta, resolved, this.state);
+    const foreignKeys = prefetchedForeignKeys(this.meta, resolved, this.state.prefetchRelated);
+    const object = await this.engine.get(this.meta, query.state);
+    if (fields) narrowObject(this.meta, object, fields);
+    if (foreignKeys.length > 0) await prefetchRelated(this.engine.store, this.meta, foreignKeys, [object]);
+    return object;
   }
 
   /** The first row in the ordering (default `modified`, then `id`), or `null`. Syncs one row (`$top=1`). */
@@ -280,6 +305,112 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
     aggregations: S,
   ): Promise<AggregateResult<T, S>> {
     return (await this.engine.aggregate(this.meta, this.state, aggregations)) as AggregateResult<T, S>;
+  }
+
+  /**
+   * Load objects with only these local fields (Django's `only()`; replaces an earlier `only()` or
+   * `defer()`). `id`, `cdmsPk` and `modified` are always loaded. In CDMS mode the sync still
+   * `$select`s every mapped attribute (the local row stays complete); only the local answer is
+   * narrowed. A field left out is `undefined` on the object (it cannot be loaded lazily: reading a
+   * property is synchronous) until `refreshFromDb()`, and `save()` never writes it, locally or in
+   * CDMS: it sends only the loaded fields that changed. An unknown field is a `FieldError` before
+   * any request.
+   * @example
+   * ```ts
+   * const [acme] = await Organisation.objects.only('name');
+   * // GET AccountSet?$select=AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation&…
+   * // SELECT id, cdms_pk, modified, name FROM organisation ORDER BY modified, id
+   * acme.notes; // undefined: not loaded
+   * ```
+   */
+  only(...fields: (ModelFieldName<T> | ForeignKeyName<T>)[]): QuerySet<T> {
+    return this.#clone({
+      onlyFields: Object.freeze([...fields] as string[]),
+      deferFields: Object.freeze([]),
+    });
+  }
+
+  /**
+   * Load objects without these local fields (Django's `defer()`; adds to an earlier `defer()`). The
+   * opposite of `only()`, with the same rules: `id`, `cdmsPk` and `modified` are always loaded, a
+   * deferred field is `undefined` until `refreshFromDb()`, and `save()` never writes it.
+   * @example
+   * ```ts
+   * await Organisation.objects.skipCdms().defer('notes');
+   * // SELECT id, cdms_pk, created, modified, name, uk_organisation FROM organisation ORDER BY modified, id
+   * ```
+   */
+  defer(...fields: (ModelFieldName<T> | ForeignKeyName<T>)[]): QuerySet<T> {
+    return this.#clone({ deferFields: Object.freeze([...this.state.deferFields, ...(fields as string[])]) });
+  }
+
+  /**
+   * Load the objects these foreign keys point at with ONE local query per relation after the
+   * objects (`SELECT * FROM organisation WHERE id IN (…)`; none when no object has one), and keep
+   * them on the objects: `await contact.related('organisation')` then answers without a query
+   * (until the foreign key changes). No extra CDMS request: the list sync already imports the
+   * related records it meets. Only forward foreign keys; an unknown one is a `FieldError` before
+   * any request.
+   * @example
+   * ```ts
+   * const contacts = await Contact.objects.prefetchRelated('organisation');
+   * // SELECT * FROM contact ORDER BY modified, id; SELECT * FROM organisation WHERE id IN (1, 2)
+   * await contacts[0]?.related('organisation'); // no query
+   * ```
+   */
+  prefetchRelated(...relations: ForeignKeyName<T>[]): QuerySet<T> {
+    return this.#clone({
+      prefetchRelated: Object.freeze([
+        ...new Set([...this.state.prefetchRelated, ...(relations as string[])]),
+      ]),
+    });
+  }
+
+  /**
+   * Django's `selectRelated()`, implemented as `prefetchRelated()`: a second local query per
+   * relation, not a join (the store contract has no joins), with the same result.
+   * @example
+   * ```ts
+   * await Contact.objects.selectRelated('organisation'); // 2 local queries, 1 CDMS list request
+   * ```
+   */
+  selectRelated(...relations: ForeignKeyName<T>[]): QuerySet<T> {
+    return this.prefetchRelated(...relations);
+  }
+
+  /**
+   * Objects from your own SQL, on the local store only: call it on `Model.objects.skipCdms()` (or a
+   * model without a migrator), with no filter, ordering or slice. `?` placeholders are bound to
+   * `bindings` by the driver, never interpolated. Columns of the model's table are named and decoded
+   * as every read does; select `id` (an object without it saves as a new row). A column left out is
+   * `undefined`, as with `defer()`. In CDMS mode, or on a store without `raw`, it throws
+   * `NotSupportedError` before any I/O: CDMS cannot run SQL.
+   * @example
+   * ```ts
+   * await Organisation.objects.skipCdms().raw('SELECT * FROM organisation WHERE name = ?', ['Acme']);
+   * ```
+   */
+  async raw(sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
+    if (!this.state.skipCdms) {
+      throw new NotSupportedError(
+        `raw() runs SQL on the local store only: use ${this.meta.Model.name}.objects.skipCdms().raw(…)`,
+      );
+    }
+    const { filters, orderBy, offset, limit, none } = this.state;
+    if (filters.length > 0 || orderBy.length > 0 || offset > 0 || limit !== undefined || none) {
+      throw new NotSupportedError('raw() runs the SQL as given: call it without filter/orderBy/slice/none');
+    }
+    if (typeof sql !== 'string' || !Array.isArray(bindings)) {
+      throw new NotSupportedError('raw() takes an SQL string and an array of bindings');
+    }
+    const store = this.engine.store;
+    if (!store.raw) throw new NotSupportedError(`The local store (${store.dialect}) cannot run raw SQL`);
+    const resolved = await this.meta.resolve();
+    const foreignKeys = prefetchedForeignKeys(this.meta, resolved, this.state.prefetchRelated);
+    const rows = await store.raw(sql, bindings, { table: this.meta.table });
+    const objects = rows.map((row) => this.meta.instantiate(row));
+    if (foreignKeys.length > 0) await prefetchRelated(store, this.meta, foreignKeys, objects);
+    return objects;
   }
 
   /** True when at least one row matches. Syncs at most one row (`$top=1`). */
@@ -418,9 +549,9 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
     for (const object of await this.#fetch()) yield object;
   }
 
-  async #rows(fields: readonly string[] | undefined): Promise<Record<string, unknown>[]> {
+  async #rows(fields: readonly string[] | undefined, forObjects = false): Promise<Record<string, unknown>[]> {
     if (this.state.none) return [];
-    if (this.state.distinct && fields) return this.#distinctRows(fields);
+    if (this.state.distinct && fields && !forObjects) return this.#distinctRows(fields);
     const prepared = await this.engine.prepare(this.meta, this.state);
     if (prepared.matchesNothing) return [];
     if (fields) {
@@ -453,8 +584,14 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
   }
 
   async #fetch(): Promise<T[]> {
-    const rows = await this.#rows(undefined);
-    return rows.map((row) => this.meta.instantiate(row));
+    if (this.state.none) return [];
+    const resolved = await this.meta.resolve();
+    const fields = loadedFields(this.meta, resolved, this.state);
+    const foreignKeys = prefetchedForeignKeys(this.meta, resolved, this.state.prefetchRelated);
+    const rows = await this.#rows(fields, true);
+    const objects = rows.map((row) => this.meta.instantiate(row));
+    if (foreignKeys.length > 0) await prefetchRelated(this.engine.store, this.meta, foreignKeys, objects);
+    return objects;
   }
 }
 

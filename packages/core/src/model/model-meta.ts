@@ -58,6 +58,8 @@ export class ModelMeta<T extends SyncedModel = SyncedModel> {
   #resolved: Promise<ResolvedModel> | undefined;
   /** The values each instance had when it was last loaded or saved: `save()` sends only what changed. */
   readonly #loaded = new WeakMap<object, Row>();
+  /** Related objects `prefetchRelated()` loaded, per instance and foreign key field. */
+  readonly #prefetched = new WeakMap<object, Map<string, SyncedModel | null>>();
 
   constructor(
     readonly Model: ModelClass<T>,
@@ -111,6 +113,28 @@ export class ModelMeta<T extends SyncedModel = SyncedModel> {
   /** The values `instance` had when last loaded or saved; `undefined` for an object built with `new`. */
   loadedValues(instance: T): Readonly<Row> | undefined {
     return this.#loaded.get(instance);
+  }
+
+  /** Keep the related object `prefetchRelated()` loaded for `instance`'s foreign key `field`. */
+  cachePrefetched(instance: T, field: string, related: SyncedModel | null): void {
+    let byField = this.#prefetched.get(instance);
+    if (!byField) {
+      byField = new Map();
+      this.#prefetched.set(instance, byField);
+    }
+    byField.set(field, related);
+  }
+
+  /**
+   * The related object `prefetchRelated()` loaded for `instance`'s foreign key `field`, while the
+   * foreign key still holds `id` (a changed foreign key is loaded again); `undefined` when none.
+   */
+  prefetched(instance: T, field: string, id: unknown): { readonly object: SyncedModel | null } | undefined {
+    const byField = this.#prefetched.get(instance);
+    if (!byField?.has(field)) return undefined;
+    const object = byField.get(field) ?? null;
+    const cachedId = object === null ? null : object.id;
+    return cachedId === (id ?? null) ? { object } : undefined;
   }
 
   async #load(): Promise<ResolvedModel> {

@@ -4,7 +4,7 @@ import type { FieldCodec } from '../migrator/field-codec';
 import type { Migrator } from '../migrator/migrator';
 import type { ModelSchema } from '../query/model-schema';
 import { isRelatedKey } from '../query/related-key';
-import type { AndNode, LookupNode, NotNode, OrNode, WhereNode } from '../query/where-node';
+import type { AndNode, LookupNode, NotNode, OrNode, RelatedNode, WhereNode } from '../query/where-node';
 import { WhereNodeVisitor } from '../query/where-node-visitor';
 import { allRecords, filterCondition, NO_RECORDS, type ODataCondition } from './odata-condition';
 import {
@@ -106,6 +106,15 @@ export class ODataFilterCompiler extends WhereNodeVisitor<ODataCondition> {
       );
     }
     return lookup.compile(lookupContext(codec, node.value));
+  }
+
+  /** CDMS 2011 cannot filter by a related record's attributes: fail before any request. */
+  visitRelated(node: RelatedNode): ODataCondition {
+    throw new NotSupportedError(
+      `Cannot filter ${this.#schema.modelName} across the relation '${node.relation}' (to ${node.table}) in CDMS: ` +
+        'filtering across relations is not supported by the CDMS $filter; it works on the local store only: ' +
+        `use skipCdms(), or filter by the related object ({ ${node.relation}: relatedObject }).`,
+    );
   }
 }
 

@@ -11,10 +11,25 @@ import {
   type LookupName,
   type LookupNode,
   type OrderByTerm,
+  type RelatedNode,
   type WhereNode,
 } from './where-node';
 
 export type { RelatedKey } from './related-key';
+
+/**
+ * Options of `buildWhere`. Filters across a relation (`organisation__name`) need the related
+ * model's schema; `loadRelatedSchemas` finds and loads the ones a filter names.
+ */
+export interface BuildWhereOptions {
+  /**
+   * The schema of the model a foreign key points at; `undefined` when unknown (filtering across that
+   * relation then throws `NotSupportedError`).
+   */
+  readonly relatedSchema?: (field: ModelField) => ModelSchema | undefined;
+}
+
+const NO_OPTIONS: BuildWhereOptions = Object.freeze({});
 
 /** How values of a field are checked and normalised. */
 type ValueKind =
@@ -73,18 +88,31 @@ const LOOKUP_SET: ReadonlySet<string> = new Set(LOOKUP_NAMES);
  * buildWhere({ name__icontains: 'acme', ukOrganisation: true }, schema);
  * // { kind: 'and', children: [{ kind: 'lookup', field: 'name', lookup: 'icontains', value: 'acme' }, …] }
  * // -> $filter=substringof('acme', Name) and optevia_ukorganisation eq true
- * @throws FieldError for an unknown field or a lookup the field does not have.
- * @throws NotSupportedError for a filter across a relation (`organisation__name`) or chained lookups.
+ *
+ * A key across a foreign key (`organisation__name__icontains`, nested: `organisation__parent__name`)
+ * becomes a `related` node, validated against the related model's schema (from `options`); only the
+ * local store can evaluate it (the OData compiler rejects it: use `skipCdms()`).
+ *
+ * @example
+ * buildWhere({ organisation__name__icontains: 'acme' }, contactSchema, { relatedSchema: () => organisationSchema });
+ * // { kind: 'related', field: 'organisationId', relation: 'organisation', table: 'organisation',
+ * //   where: { kind: 'lookup', field: 'name', lookup: 'icontains', value: 'acme' } }
+ * @throws FieldError for an unknown field or a lookup the field does not have (on the related model too).
+ * @throws NotSupportedError for a filter across a relation whose model schema is not given, or chained lookups.
  * @throws ValidationError for a value of the wrong shape (`in` without an array, a malformed GUID …).
  */
-export function buildWhere(input: Record<string, unknown> | QNode, schema: ModelSchema): WhereNode {
-  if (isQNode(input)) return buildFromQ(input, schema);
+export function buildWhere(
+  input: Record<string, unknown> | QNode,
+  schema: ModelSchema,
+  options: BuildWhereOptions = NO_OPTIONS,
+): WhereNode {
+  if (isQNode(input)) return buildFromQ(input, schema, options);
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new ValidationError(
       `Filter conditions for ${schema.modelName} must be an object or a Q; got ${describeValue(input)}.`,
     );
   }
-  return buildFromConditions(input, schema);
+  return buildFromConditions(input, schema, options);
 }
 
 /**
@@ -102,7 +130,15 @@ export function buildOrderBy(fields: readonly string[], schema: ModelSchema): Or
     const descending = key.startsWith('-');
     const name = descending || key.startsWith('+') ? key.slice(1) : key;
     const field = resolveField(name, schema, key);
-    if (field === undefined) throw unknownField(name, key, schema);
+    if (field === undefined) {
+      const head = resolveField(name.split(LOOKUP_SEP)[0] ?? '', schema, key);
+      if (head !== undefined && isForeignKey(head)) {
+        throw new NotSupportedError(
+          `Cannot order ${schema.modelName} by '${key}': ordering across relations is not supported.`,
+        );
+      }
+      throw unknownField(name, key, schema);
+    }
     return Object.freeze({ field: field.name, direction: descending ? 'desc' : 'asc' });
   });
 }
@@ -145,9 +181,9 @@ export function parseFilterKey(key: string, schema: ModelSchema): { field: Model
   throw unknownField(fieldName, key, schema);
 }
 
-function buildFromQ(q: QNode, schema: ModelSchema): WhereNode {
+function buildFromQ(q: QNode, schema: ModelSchema, options: BuildWhereOptions): WhereNode {
   const children = q.children.map((child) =>
-    isQNode(child) ? buildFromQ(child, schema) : buildFromConditions(child, schema),
+    isQNode(child) ? buildFromQ(child, schema, options) : buildFromConditions(child, schema, options),
   );
   const combined: WhereNode =
     children.length === 1
@@ -156,9 +192,110 @@ function buildFromQ(q: QNode, schema: ModelSchema): WhereNode {
   return q.negated ? Object.freeze({ kind: 'not', child: combined }) : combined;
 }
 
-function buildFromConditions(conditions: Readonly<Record<string, unknown>>, schema: ModelSchema): WhereNode {
-  const leaves = Object.entries(conditions).map(([key, value]) => buildLookup(key, value, schema));
+function buildFromConditions(
+  conditions: Readonly<Record<string, unknown>>,
+  schema: ModelSchema,
+  options: BuildWhereOptions,
+): WhereNode {
+  const leaves = Object.entries(conditions).map(([key, value]) =>
+    buildCondition(key, value, schema, options),
+  );
   return leaves.length === 1 ? leaves[0]! : Object.freeze({ kind: 'and', children: Object.freeze(leaves) });
+}
+
+/** One key: a lookup on a field of `schema`, or a `related` node for a key across a foreign key. */
+function buildCondition(
+  key: string,
+  value: unknown,
+  schema: ModelSchema,
+  options: BuildWhereOptions,
+): WhereNode {
+  const across = splitAcrossRelation(key, schema);
+  if (across === undefined) return buildLookup(key, value, schema);
+  const relatedSchema = options.relatedSchema?.(across.field);
+  if (relatedSchema === undefined) {
+    throw new NotSupportedError(
+      `Cannot filter ${schema.modelName} by '${key}': filtering across relations is not supported here ` +
+        `(the schema of the model '${across.field.name}' points at is not known). ` +
+        `Filter by the related object instead ({ ${across.field.name}: relatedObject }).`,
+    );
+  }
+  let where: WhereNode;
+  try {
+    where = toLocalKeys(buildCondition(across.rest, value, relatedSchema, options), relatedSchema);
+  } catch (error) {
+    throw inRelation(error, key, across.field.name, schema);
+  }
+  const node: RelatedNode = {
+    kind: 'related',
+    field: foreignKeyIdField(across.field.name),
+    relation: across.field.name,
+    table: relatedSchema.table,
+    where,
+  };
+  return Object.freeze(node);
+}
+
+/**
+ * `organisation__name__icontains` on a model whose `organisation` is a foreign key:
+ * `{ field: <organisation>, rest: 'name__icontains' }`. `undefined` for a key on the model's own
+ * fields, including `organisation__in` (a lookup on the foreign key itself).
+ * @internal
+ */
+export function splitAcrossRelation(
+  key: string,
+  schema: ModelSchema,
+): { field: ModelField; rest: string } | undefined {
+  const separator = key.indexOf(LOOKUP_SEP);
+  if (separator <= 0) return undefined;
+  const head = key.slice(0, separator);
+  const rest = key.slice(separator + LOOKUP_SEP.length);
+  if (rest === '' || LOOKUP_SET.has(rest) || schema.fields.has(key)) return undefined;
+  const field = resolveField(head, schema, key);
+  if (field === undefined || !isForeignKey(field)) return undefined;
+  return { field, rest };
+}
+
+/** The local field storing foreign key `name` (`organisation` -> `organisationId`, as `foreignKeyLocalField`). */
+function foreignKeyIdField(name: string): string {
+  return `${name}Id`;
+}
+
+/**
+ * The related where tree in local-store form: a foreign key of the related model compares its
+ * local id field (`parent = <RelatedKey>` -> `parentId = 7`), as the store has no `parent` column.
+ */
+function toLocalKeys(where: WhereNode, schema: ModelSchema): WhereNode {
+  switch (where.kind) {
+    case 'and':
+    case 'or':
+      return Object.freeze({
+        kind: where.kind,
+        children: Object.freeze(where.children.map((child) => toLocalKeys(child, schema))),
+      });
+    case 'not':
+      return Object.freeze({ kind: 'not', child: toLocalKeys(where.child, schema) });
+    case 'related':
+      return where;
+    case 'lookup': {
+      const field = schema.fields.get(where.field);
+      if (field === undefined || !isForeignKey(field)) return where;
+      const localId = (item: unknown) => (isRelatedKey(item) ? item.id : item);
+      const value = Array.isArray(where.value)
+        ? Object.freeze(where.value.map(localId))
+        : localId(where.value);
+      return Object.freeze({ ...where, field: foreignKeyIdField(field.name), value });
+    }
+  }
+}
+
+/** An error from the related model's part of a key, re-raised naming the whole key. */
+function inRelation(error: unknown, key: string, relation: string, schema: ModelSchema): unknown {
+  const context = `In '${key}' on ${schema.modelName} (across '${relation}'): `;
+  if (error instanceof FieldError) return new FieldError(context + error.message);
+  if (error instanceof ValidationError) return new ValidationError(context + error.message);
+  if (error instanceof NotSupportedError) return new NotSupportedError(context + error.message);
+  return error;
 }
 
 function buildLookup(key: string, value: unknown, schema: ModelSchema): LookupNode {

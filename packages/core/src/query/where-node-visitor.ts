@@ -1,4 +1,4 @@
-import type { AndNode, LookupNode, NotNode, OrNode, WhereNode } from './where-node';
+import type { AndNode, LookupNode, NotNode, OrNode, RelatedNode, WhereNode } from './where-node';
 
 /**
  * Walks a where tree; one subclass per target (the OData compiler here, the SQL compiler in
@@ -22,6 +22,8 @@ export abstract class WhereNodeVisitor<TResult> {
         return this.visitNot(node);
       case 'lookup':
         return this.visitLookup(node);
+      case 'related':
+        return this.visitRelated(node);
     }
   }
 
@@ -29,4 +31,6 @@ export abstract class WhereNodeVisitor<TResult> {
   abstract visitOr(node: OrNode): TResult;
   abstract visitNot(node: NotNode): TResult;
   abstract visitLookup(node: LookupNode): TResult;
+  /** A condition across a foreign key (see `RelatedNode`). */
+  abstract visitRelated(node: RelatedNode): TResult;
 }

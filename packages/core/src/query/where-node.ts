@@ -67,8 +67,33 @@ export interface NotNode {
   readonly child: WhereNode;
 }
 
+/**
+ * A condition across a foreign key (`organisation__name__icontains`): the row's `field` (the local
+ * id field of the foreign key, `organisationId`) points at a row of `table` that matches `where`.
+ * `where` is over the related model's fields, in local-store form (a foreign key there compares its
+ * local id field); it may hold `related` nodes itself (`organisation__parent__name`). The local store
+ * evaluates it as a subquery; CDMS cannot, so the OData compiler rejects it (use `skipCdms()`).
+ *
+ * @example
+ * // Contact.objects.skipCdms().filter({ organisation__name__icontains: 'acme' })
+ * // { kind: 'related', field: 'organisationId', relation: 'organisation', table: 'organisation',
+ * //   where: { kind: 'lookup', field: 'name', lookup: 'icontains', value: 'acme' } }
+ * // -> "organisation_id" IN (SELECT "id" FROM "organisation" WHERE lower("name") LIKE lower('%acme%'))
+ */
+export interface RelatedNode {
+  readonly kind: 'related';
+  /** The local field holding the related row's local `id`, e.g. `organisationId`. */
+  readonly field: string;
+  /** The relation (foreign key) name in the filter key, e.g. `organisation`; for messages. */
+  readonly relation: string;
+  /** The related model's table. */
+  readonly table: string;
+  /** The condition on the related row. */
+  readonly where: WhereNode;
+}
+
 /** A where tree. */
-export type WhereNode = LookupNode | AndNode | OrNode | NotNode;
+export type WhereNode = LookupNode | AndNode | OrNode | NotNode | RelatedNode;
 
 /** One ordering key: a model field name and a direction. */
 export interface OrderByTerm {

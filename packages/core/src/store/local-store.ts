@@ -119,6 +119,27 @@ export interface LocalStore {
     where: WhereNode | undefined,
     aggregations: Readonly<Record<string, StoreAggregation>>,
   ): Promise<Record<string, unknown>>;
+  /**
+   * Optional: run one SQL statement with `?` placeholders bound to `bindings` (never interpolated)
+   * in the transaction of the current async context, and resolve its rows. With `options.table`
+   * (the caller names the table the rows come from) a column of that table is named and decoded as
+   * `find` returns it (`cdms_pk` -> `cdmsPk`, a `Date` for a date-time …); any other column is only
+   * renamed to a field name, its value left as the driver returns it. Without it,
+   * `QuerySet.raw()` throws `NotSupportedError`.
+   *
+   * @example
+   * ```ts
+   * await store.raw?.('SELECT * FROM organisation WHERE name = ?', ['Acme'], { table: 'organisation' });
+   * // [{ id: 1, cdmsPk: '…', name: 'Acme', modified: Date, … }]
+   * ```
+   */
+  raw?(sql: string, bindings: readonly unknown[], options?: RawOptions): Promise<Row[]>;
   /** Release connections. */
   close(): Promise<void>;
+}
+
+/** Options of `LocalStore.raw`. */
+export interface RawOptions {
+  /** The table the rows come from: its columns are named and decoded as `find` returns them. */
+  readonly table?: string;
 }

@@ -1,8 +1,11 @@
 import type { CdmsListQuery } from '@cdms-sync/cdms-client';
+import { bindingOf } from '../model/model-binding';
+import type { ModelClass } from '../model/model-class';
 import type { ModelMeta, ResolvedModel } from '../model/model-meta';
 import { compileODataQuery } from '../odata/compile-odata-query';
 import { type FittedListQueries, fitListQuery, listUrlLength } from '../odata/fit-list-query';
 import { buildOrderBy, buildWhere } from '../query/build-where';
+import { loadRelatedSchemas } from '../query/load-related-schemas';
 import type { OrderByTerm, WhereNode } from '../query/where-node';
 import type { QueryState } from './query-state';
 import { toStoreOrderBy, toStoreWhere } from './store-where';
@@ -36,8 +39,14 @@ export async function prepareQuery(
   slice?: { offset: number; limit: number | undefined },
 ): Promise<PreparedQuery> {
   const resolved = await meta.resolve();
+  // Filters across relations (`organisation__name`) validate against the related models' schemas.
+  const relatedSchema = await loadRelatedSchemas(
+    state.filters.map((step) => step.input),
+    resolved.schema,
+    async (Model) => (await bindingOf(Model as ModelClass).meta.resolve()).schema,
+  );
   const children: WhereNode[] = state.filters.map((step) => {
-    const node = buildWhere(step.input as never, resolved.schema);
+    const node = buildWhere(step.input as never, resolved.schema, { relatedSchema });
     return step.negate ? { kind: 'not', child: node } : node;
   });
   const where: WhereNode = children.length === 1 && children[0] ? children[0] : { kind: 'and', children };

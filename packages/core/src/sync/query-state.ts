@@ -22,6 +22,12 @@ export interface QueryState {
   readonly skipCdms: boolean;
   /** `distinct()`: `values()` / `valuesList()` drop repeated results. */
   readonly distinct: boolean;
+  /** `only(…)`: the fields objects are loaded with (`undefined`: every field). */
+  readonly onlyFields: readonly string[] | undefined;
+  /** `defer(…)`: fields objects are loaded without. */
+  readonly deferFields: readonly string[];
+  /** `prefetchRelated(…)` / `selectRelated(…)`: foreign keys loaded with one query each. */
+  readonly prefetchRelated: readonly string[];
 }
 
 /** The state of `Model.objects`. @internal */
@@ -33,6 +39,9 @@ export const EMPTY_QUERY_STATE: QueryState = Object.freeze({
   none: false,
   skipCdms: false,
   distinct: false,
+  onlyFields: undefined,
+  deferFields: Object.freeze([]) as readonly string[],
+  prefetchRelated: Object.freeze([]) as readonly string[],
 });
 
 /** The state of `Model.objects` for a model without a migrator: local store only. @internal */

@@ -18,7 +18,7 @@ export async function reloadInstance<T extends SyncedModel>(
   meta.remember(instance, row);
 }
 
-/** The related object of a foreign key, from the local store. @internal */
+/** The related object of a foreign key: the one `prefetchRelated()` loaded, or from the local store. @internal */
 export async function loadRelated<T extends SyncedModel>(
   store: LocalStore,
   meta: ModelMeta<T>,
@@ -29,6 +29,8 @@ export async function loadRelated<T extends SyncedModel>(
   const foreignKey = resolved.foreignKeys.get(field);
   if (!foreignKey) throw new FieldError(`${meta.Model.name}.${field} is not a mapped foreign key`);
   const id = (instance as unknown as Row)[foreignKey.localField];
+  const prefetched = meta.prefetched(instance, field, id);
+  if (prefetched) return prefetched.object;
   if (id === null || id === undefined) return null;
   const related = bindingOf(foreignKey.related());
   const [row] = await store.find(related.meta.table, { where: whereEquals('id', id) });

@@ -27,6 +27,9 @@ export function toStoreWhere(where: WhereNode, model: ResolvedModel): WhereNode 
       return { kind: where.kind, children: where.children.map((child) => toStoreWhere(child, model)) };
     case 'not':
       return { kind: 'not', child: toStoreWhere(where.child, model) };
+    case 'related':
+      // Built in store form already (`organisationId IN (…)`, see `buildWhere`).
+      return where;
     case 'lookup': {
       const foreignKey = model.foreignKeys.get(where.field);
       if (!foreignKey) return where;

@@ -11,13 +11,19 @@ export interface CompiledSql {
 
 /**
  * What a compiler needs from the store: the column behind a model field (throws `FieldError` for an
- * unknown field) and the driver value for a model value (throws `ValidationError`).
+ * unknown field), the driver value for a model value (throws `ValidationError`), and the context of
+ * a related table.
  *
  * @internal
  */
 export interface CompileContext {
   columnFor(field: string): StoreColumn;
   encode(column: StoreColumn, value: unknown): unknown;
+  /**
+   * The context of another table, for a condition across a relation (`related` node); the store
+   * loads the tables a where tree names before compiling. Absent: such conditions are not supported.
+   */
+  relatedContext?(table: string): CompileContext;
 }
 
 /** Joins fragments with a separator, concatenating their bindings in order. */

@@ -5,6 +5,7 @@ import type {
   NotNode,
   OrderByTerm,
   OrNode,
+  RelatedNode,
   WhereNode,
 } from '@cdms-sync/core';
 import { NotSupportedError, ValidationError, WhereNodeVisitor } from '@cdms-sync/core';
@@ -24,7 +25,13 @@ export type DatePart = 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second' |
 
 const DATE_PARTS: readonly DatePart[] = ['year', 'month', 'day', 'hour', 'minute', 'second', 'week_day'];
 
-const WHERE_NODE_KINDS: ReadonlySet<unknown> = new Set<WhereNode['kind']>(['and', 'or', 'not', 'lookup']);
+const WHERE_NODE_KINDS: ReadonlySet<unknown> = new Set<WhereNode['kind']>([
+  'and',
+  'or',
+  'not',
+  'lookup',
+  'related',
+]);
 
 const MATCHES_NOTHING: CompiledSql = { sql: '1 = 0', bindings: [] };
 const MATCHES_EVERYTHING: CompiledSql = { sql: '1 = 1', bindings: [] };
@@ -39,6 +46,10 @@ const MATCHES_EVERYTHING: CompiledSql = { sql: '1 = 1', bindings: [] };
  * (plain SQL would drop them, because `NULL = 'x'` is unknown). `isnull` and `exact: null` are never
  * unknown and are left alone.
  *
+ * A condition across a relation (`related` node) is a subquery, so it never duplicates rows:
+ * `"organisation_id" IN (SELECT "id" FROM "organisation" WHERE …)`. Under a `not` it follows the
+ * same rule: a row whose foreign key is NULL is kept by `exclude({ organisation__name: 'x' })`.
+ *
  * @example
  * // { kind: 'not', child: { kind: 'lookup', field: 'name', lookup: 'icontains', value: '50%' } } on PostgreSQL:
  * // NOT ((CAST("name" AS text) ILIKE '%50!%%' ESCAPE '!' AND "name" IS NOT NULL))
@@ -48,9 +59,17 @@ export abstract class WhereCompiler extends WhereNodeVisitor<CompiledSql> {
   /** How many `not` nodes enclose the node being compiled. */
   #negationDepth = 0;
   #lookups: LookupSqlMap | undefined;
+  /** The table being compiled against: the query's, or a related one inside a subquery. */
+  #context: CompileContext;
 
-  constructor(protected readonly context: CompileContext) {
+  constructor(context: CompileContext) {
     super();
+    this.#context = context;
+  }
+
+  /** Columns and value encoding of the table being compiled against. */
+  protected get context(): CompileContext {
+    return this.#context;
   }
 
   /** Lookups this dialect cannot evaluate; compiling one throws `NotSupportedError`. */
@@ -135,6 +154,49 @@ export abstract class WhereCompiler extends WhereNodeVisitor<CompiledSql> {
       return { sql: `(${compiled.sql} AND ?? IS NOT NULL)`, bindings: [...compiled.bindings, column.column] };
     }
     return compiled;
+  }
+
+  /**
+   * `fk IN (SELECT id FROM related WHERE …)`: the related condition compiles against the related
+   * table, outside any enclosing `not` (the negation applies to the whole `IN`).
+   */
+  override visitRelated(node: RelatedNode): CompiledSql {
+    const local = this.context.columnFor(node.field);
+    const relatedContext = this.context.relatedContext?.(node.table);
+    if (relatedContext === undefined) {
+      throw new NotSupportedError(
+        `Filtering across the relation "${node.relation}" (table "${node.table}") is not supported here.`,
+      );
+    }
+    const key = relatedContext.columnFor('id');
+    const outer = { context: this.#context, negationDepth: this.#negationDepth };
+    let condition: CompiledSql;
+    this.#context = relatedContext;
+    this.#negationDepth = 0;
+    try {
+      condition = this.visit(node.where);
+    } finally {
+      this.#context = outer.context;
+      this.#negationDepth = outer.negationDepth;
+    }
+    const compiled = this.relatedSubquery(local, node.table, key, condition);
+    if (this.#negationDepth > 0 && local.nullable) {
+      return { sql: `(${compiled.sql} AND ?? IS NOT NULL)`, bindings: [...compiled.bindings, local.column] };
+    }
+    return compiled;
+  }
+
+  /** `fk IN (SELECT key FROM table WHERE condition)`; a dialect may wrap it. */
+  protected relatedSubquery(
+    local: StoreColumn,
+    table: string,
+    key: StoreColumn,
+    condition: CompiledSql,
+  ): CompiledSql {
+    return {
+      sql: `?? IN (SELECT ?? FROM ?? WHERE ${condition.sql})`,
+      bindings: [local.column, key.column, table, ...condition.bindings],
+    };
   }
 
   private lookups(): LookupSqlMap {

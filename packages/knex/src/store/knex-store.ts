@@ -3,6 +3,7 @@ import type {
   ColumnDescription,
   FindOptions,
   LocalStore,
+  RawOptions,
   Row,
   StoreAggregation,
   StoreCapabilities,
@@ -12,8 +13,9 @@ import type {
 } from '@cdms-sync/core';
 import { ValidationError } from '@cdms-sync/core';
 import type { Knex } from 'knex';
-import type { CompiledSql } from '../compiler/compiled-sql';
+import type { CompileContext, CompiledSql } from '../compiler/compiled-sql';
 import { createWhereCompiler } from '../compiler/create-where-compiler';
+import { relatedTables } from '../compiler/related-tables';
 import type { WhereCompiler } from '../compiler/where-compiler';
 import { aggregateSelect, decodeAggregates, resolveAggregations } from './aggregate-select';
 import { detectDialect, type StoreDialect } from './dialect';
@@ -72,6 +74,8 @@ export class KnexStore implements LocalStore {
   readonly #fieldName: (column: string) => string;
   readonly #transactions = new AsyncLocalStorage<Knex.Transaction>();
   readonly #tables = new Map<string, Promise<TableInfo>>();
+  /** The related tables of where trees (`related` nodes), loaded by `#tableFor` before compiling. */
+  readonly #relatedTables = new Map<string, TableInfo>();
 
   constructor(knex: Knex, options: KnexStoreOptions = {}) {
     this.#knex = knex;
@@ -133,7 +137,7 @@ export class KnexStore implements LocalStore {
    * // select * from "organisation" where "cdms_pk" IN (?, ?) limit ? offset ?
    */
   async find(table: string, options: FindOptions = {}): Promise<Row[]> {
-    const info = await this.#table(table);
+    const info = await this.#tableFor(table, options.where);
     const compiler = this.#compiler(info);
     const columns = options.fields?.map((field) => info.columnFor(field).column);
     const where = options.where === undefined ? undefined : compiler.compile(options.where);
@@ -156,7 +160,7 @@ export class KnexStore implements LocalStore {
 
   /** How many rows match. `select count(*) as "count" from … where …` */
   async count(table: string, where?: WhereNode): Promise<number> {
-    const info = await this.#table(table);
+    const info = await this.#tableFor(table, where);
     const compiled = this.#compileWhere(info, where);
     let query = this.knex(table).count({ count: '*' });
     if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
@@ -166,7 +170,7 @@ export class KnexStore implements LocalStore {
 
   /** Whether any row matches. `select 1 from … where … limit 1` */
   async exists(table: string, where?: WhereNode): Promise<boolean> {
-    const info = await this.#table(table);
+    const info = await this.#tableFor(table, where);
     const compiled = this.#compileWhere(info, where);
     let query = this.knex(table).select(this.#knex.raw('1 as found')).limit(1);
     if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
@@ -194,7 +198,7 @@ export class KnexStore implements LocalStore {
     where: WhereNode | undefined,
     aggregations: Readonly<Record<string, StoreAggregation>>,
   ): Promise<Record<string, unknown>> {
-    const info = await this.#table(table);
+    const info = await this.#tableFor(table, where);
     const resolved = resolveAggregations(table, aggregations, (field) => info.columnFor(field));
     const compiled = this.#compileWhere(info, where);
     if (resolved.length === 0) return {};
@@ -253,7 +257,7 @@ export class KnexStore implements LocalStore {
 
   /** Updates the matching rows; returns how many matched. `update … set … where …` */
   async update(table: string, where: WhereNode, values: Row): Promise<number> {
-    const info = await this.#table(table);
+    const info = await this.#tableFor(table, where);
     const encoded = this.#encodeRow(info, values);
     if (Object.keys(encoded).length === 0)
       throw new ValidationError(`update("${table}") needs at least one value to set.`);
@@ -265,7 +269,7 @@ export class KnexStore implements LocalStore {
 
   /** Deletes the matching rows; returns how many. `delete from … where …` */
   async delete(table: string, where: WhereNode): Promise<number> {
-    const info = await this.#table(table);
+    const info = await this.#tableFor(table, where);
     const compiled = this.#compileWhere(info, where);
     let query = this.knex(table);
     if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
@@ -318,6 +322,29 @@ export class KnexStore implements LocalStore {
     });
   }
 
+  /**
+   * Runs one SQL statement through `knex.raw` with `?` placeholders bound to `bindings` (never
+   * interpolated), in the transaction of the current async context, and resolves its rows (`[]`
+   * for a statement without rows). With `options.table`, columns of that table are named and decoded
+   * as `find` returns them; other columns are renamed by `fieldName` and left as the driver returns
+   * them. On SQLite a `Date` binding is sent as the stored UTC ISO-8601 text and a boolean as 1/0.
+   *
+   * @example
+   * await store.raw('select * from organisation where name = ?', ['Acme'], { table: 'organisation' });
+   * // [{ id: 1, cdmsPk: '…', name: 'Acme', modified: 2024-01-02T03:04:05.678Z, … }]
+   */
+  async raw(sql: string, bindings: readonly unknown[], options: RawOptions = {}): Promise<Row[]> {
+    if (typeof sql !== 'string' || sql.trim() === '')
+      throw new ValidationError('raw() needs an SQL statement.');
+    if (!Array.isArray(bindings)) throw new ValidationError('raw() needs an array of bindings.');
+    const info = options.table === undefined ? undefined : await this.#table(options.table);
+    const values = bindings.map((value) => this.#rawBinding(value));
+    const result: unknown = await this.knex.raw(sql, values as Knex.RawBinding[]);
+    return rawRows(this.dialect, result).map((row) =>
+      info === undefined ? this.#renameRow(row) : this.#decodeRow(info, row),
+    );
+  }
+
   /** Destroys the Knex instance and its pool. */
   async close(): Promise<void> {
     await this.#knex.destroy();
@@ -349,14 +376,25 @@ export class KnexStore implements LocalStore {
     );
   }
 
+  /** `table`, after loading the tables its where tree filters across (`organisation__name`). */
+  async #tableFor(table: string, where: WhereNode | undefined): Promise<TableInfo> {
+    for (const related of relatedTables(where)) this.#relatedTables.set(related, await this.#table(related));
+    return this.#table(table);
+  }
+
   #compiler(info: TableInfo | undefined): WhereCompiler {
-    return createWhereCompiler(this.dialect, {
+    return createWhereCompiler(this.dialect, this.#compileContext(info));
+  }
+
+  #compileContext(info: TableInfo | undefined): CompileContext {
+    return {
       columnFor: (field) => {
         if (info === undefined) throw new Error('No table to compile against.');
         return info.columnFor(field);
       },
       encode: (column, value) => encodeValue(this.dialect, column, value),
-    });
+      relatedContext: (related) => this.#compileContext(this.#relatedTables.get(related)),
+    };
   }
 
   #compileWhere(info: TableInfo, where: WhereNode | undefined): CompiledSql | undefined {
@@ -382,6 +420,21 @@ export class KnexStore implements LocalStore {
         column === undefined ? value : decodeValue(this.dialect, column, value);
     }
     return decoded;
+  }
+
+  /** Column names -> field names, values as the driver returns them. */
+  #renameRow(row: Record<string, unknown>): Row {
+    const renamed: Row = {};
+    for (const [name, value] of Object.entries(row)) renamed[this.#fieldName(name)] = value;
+    return renamed;
+  }
+
+  /** better-sqlite3 binds neither `Date` nor booleans: send them as the store writes them. */
+  #rawBinding(value: unknown): unknown {
+    if (this.dialect !== 'sqlite') return value;
+    if (value instanceof Date) return value.toISOString();
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    return value;
   }
 
   /** MySQL has no `RETURNING`: read the row back by its new id, or by what identifies it. */
@@ -414,6 +467,15 @@ export class KnexStore implements LocalStore {
  */
 export function knexStore(knex: Knex, options?: KnexStoreOptions): KnexStore {
   return new KnexStore(knex, options);
+}
+
+/** The rows of a `knex.raw` result: `{ rows }` on PostgreSQL/PGlite, `[rows, fields]` on MySQL, rows on SQLite. */
+function rawRows(dialect: StoreDialect, result: unknown): Record<string, unknown>[] {
+  const rows = dialect === 'mysql' && Array.isArray(result) ? result[0] : result;
+  const list = Array.isArray(rows) ? rows : (rows as { rows?: unknown } | undefined)?.rows;
+  return Array.isArray(list)
+    ? list.filter((row): row is Record<string, unknown> => typeof row === 'object' && row !== null)
+    : [];
 }
 
 /** knex-pglite answers `delete` with the raw result rather than the row count. */
