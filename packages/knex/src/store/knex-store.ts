@@ -20,6 +20,7 @@ import type { WhereCompiler } from '../compiler/where-compiler';
 import { aggregateSelect, decodeAggregates, resolveAggregations } from './aggregate-select';
 import { detectDialect, type StoreDialect } from './dialect';
 import { camelCase, snakeCase } from './naming';
+import { RowDecoder } from './row-decoder';
 import type { StoreColumn } from './store-column';
 import { loadTableInfo, type TableInfo } from './table-info';
 import { upsertIfNewer } from './upsert-if-newer';
@@ -38,6 +39,9 @@ export interface KnexStoreOptions {
    */
   fieldName?(column: string): string;
 }
+
+/** Row decoders kept per table: a raw query may name any set of columns, so the cache is bounded. */
+const MAX_ROW_DECODERS_PER_TABLE = 16;
 
 /** Rows per statement for multi-row writes: stays below every dialect's bound-parameter limit. */
 const MAX_BINDINGS_PER_STATEMENT = 30_000;
@@ -76,6 +80,8 @@ export class KnexStore implements LocalStore {
   readonly #tables = new Map<string, Promise<TableInfo>>();
   /** The related tables of where trees (`related` nodes), loaded by `#tableFor` before compiling. */
   readonly #relatedTables = new Map<string, TableInfo>();
+  /** Compiled row decoders per table description, by the driver rows' column names. */
+  readonly #rowDecoders = new WeakMap<TableInfo, RowDecoder[]>();
 
   constructor(knex: Knex, options: KnexStoreOptions = {}) {
     this.#knex = knex;
@@ -154,8 +160,7 @@ export class KnexStore implements LocalStore {
     if (limit !== undefined) query = query.limit(limit);
     if (offset !== undefined) query = query.offset(offset);
     if (options.forUpdate === true && this.capabilities.rowLocks) query = query.forUpdate();
-    const rows = (await query) as Record<string, unknown>[];
-    return rows.map((row) => this.#decodeRow(info, row));
+    return this.#decodeRows(info, (await query) as Record<string, unknown>[]);
   }
 
   /** How many rows match. `select count(*) as "count" from … where …` */
@@ -249,7 +254,7 @@ export class KnexStore implements LocalStore {
         const inserted = (await this.knex(table).insert(chunk).returning('*')) as Record<string, unknown>[];
         if (idColumn !== undefined)
           inserted.sort((a, b) => Number(a[idColumn.column]) - Number(b[idColumn.column]));
-        stored.push(...inserted.map((row) => this.#decodeRow(info, row)));
+        stored.push(...this.#decodeRows(info, inserted));
       }
       return stored;
     });
@@ -340,9 +345,8 @@ export class KnexStore implements LocalStore {
     const info = options.table === undefined ? undefined : await this.#table(options.table);
     const values = bindings.map((value) => this.#rawBinding(value));
     const result: unknown = await this.knex.raw(sql, values as Knex.RawBinding[]);
-    return rawRows(this.dialect, result).map((row) =>
-      info === undefined ? this.#renameRow(row) : this.#decodeRow(info, row),
-    );
+    const rows = rawRows(this.dialect, result);
+    return info === undefined ? rows.map((row) => this.#renameRow(row)) : this.#decodeRows(info, rows);
   }
 
   /** Destroys the Knex instance and its pool. */
@@ -413,13 +417,33 @@ export class KnexStore implements LocalStore {
   }
 
   #decodeRow(info: TableInfo, row: Record<string, unknown>): Row {
-    const decoded: Row = {};
-    for (const [name, value] of Object.entries(row)) {
-      const column = info.column(name);
-      decoded[column?.field ?? this.#fieldName(name)] =
-        column === undefined ? value : decodeValue(this.dialect, column, value);
-    }
+    return this.#rowDecoder(info, Object.keys(row)).decode(row);
+  }
+
+  /** Driver rows of one statement, which all have the same columns: one decoder for all of them. */
+  #decodeRows(info: TableInfo, rows: readonly Record<string, unknown>[]): Row[] {
+    const [first] = rows;
+    if (first === undefined) return [];
+    const decoder = this.#rowDecoder(info, Object.keys(first));
+    const decoded = new Array<Row>(rows.length);
+    for (let index = 0; index < rows.length; index += 1)
+      decoded[index] = decoder.decode(rows[index] as Record<string, unknown>);
     return decoded;
+  }
+
+  /** The cached decoder of `info`'s rows with these columns (in this order), built on first use. */
+  #rowDecoder(info: TableInfo, columnNames: readonly string[]): RowDecoder {
+    let decoders = this.#rowDecoders.get(info);
+    if (decoders === undefined) {
+      decoders = [];
+      this.#rowDecoders.set(info, decoders);
+    }
+    // A table is read with few column lists (`*`, a `fields` selection): a linear search is cheapest.
+    for (const decoder of decoders) if (decoder.decodes(columnNames)) return decoder;
+    if (decoders.length >= MAX_ROW_DECODERS_PER_TABLE) decoders.length = 0;
+    const decoder = new RowDecoder(this.dialect, info, columnNames, this.#fieldName);
+    decoders.push(decoder);
+    return decoder;
   }
 
   /** Column names -> field names, values as the driver returns them. */

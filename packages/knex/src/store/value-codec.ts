@@ -102,42 +102,100 @@ export function encodeValue(dialect: StoreDialect, column: StoreColumn, value: u
 }
 
 /**
+ * Turns one non-null driver value into the model value. Chosen once per column by `valueDecoder`,
+ * so reading many rows does not switch on the column type for every value.
+ *
+ * @internal
+ */
+export type ValueDecoder = (value: unknown) => unknown;
+
+function decodeAsIs(value: unknown): unknown {
+  return value ?? null;
+}
+
+function decodeBoolean(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  // pg, PGlite and mysql2 (`BOOLEAN` is `tinyint(1)`, returned as a number) need no more than this.
+  if (typeof value === 'boolean') return value;
+  return value === 1 || value === '1' || value === 't' || value === 'true' || value === 1n;
+}
+
+function decodeInteger(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') return value;
+  const number = Number(value);
+  return Number.isSafeInteger(number) ? number : String(value);
+}
+
+function decodeFloat(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'number' ? value : Number(value);
+}
+
+function decodeDecimal(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  return String(value);
+}
+
+function decodeDateTime(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : parseDateTime(value as string | number);
+}
+
+/** pg and PGlite parse `DATE` as local midnight. */
+function decodeLocalDate(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date)
+    return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
+  return String(value).slice(0, 10);
+}
+
+/** mysql2 with `timezone: 'Z'` parses `DATE` as UTC midnight. */
+function decodeUtcDate(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  return String(value).slice(0, 10);
+}
+
+function decodeJsonText(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? JSON.parse(value) : value;
+}
+
+/**
+ * The decoder of `column` on `dialect`: what `decodeValue` does for it, chosen once.
+ *
+ * @internal
+ */
+export function valueDecoder(dialect: StoreDialect, column: StoreColumn): ValueDecoder {
+  switch (column.type) {
+    case 'boolean':
+      return decodeBoolean;
+    case 'integer':
+      return decodeInteger;
+    case 'float':
+      return decodeFloat;
+    case 'decimal':
+      return decodeDecimal;
+    case 'datetime':
+      return decodeDateTime;
+    case 'date':
+      return dialect === 'mysql' ? decodeUtcDate : decodeLocalDate;
+    case 'json':
+      return column.jsonAsText ? decodeJsonText : decodeAsIs;
+    default:
+      return decodeAsIs;
+  }
+}
+
+/**
  * Turns what the driver returned for `column` into the model value, the same on every dialect:
  * booleans are booleans, date-times `Date`, integers numbers (a 64-bit integer beyond
  * `Number.MAX_SAFE_INTEGER` stays a string rather than lose digits), decimals strings, JSON parsed,
- * dates `YYYY-MM-DD` strings.
+ * dates `YYYY-MM-DD` strings; `undefined` becomes `null`.
  *
  * @internal
  */
 export function decodeValue(dialect: StoreDialect, column: StoreColumn, value: unknown): unknown {
-  if (value === null || value === undefined) return null;
-  switch (column.type) {
-    case 'boolean':
-      return (
-        value === true || value === 1 || value === '1' || value === 't' || value === 'true' || value === 1n
-      );
-    case 'integer': {
-      if (typeof value === 'number') return value;
-      const number = Number(value);
-      return Number.isSafeInteger(number) ? number : String(value);
-    }
-    case 'float':
-      return typeof value === 'number' ? value : Number(value);
-    case 'decimal':
-      return String(value);
-    case 'datetime':
-      return value instanceof Date ? value : parseDateTime(value as string | number);
-    case 'date':
-      if (value instanceof Date) {
-        // pg parses DATE as local midnight; mysql2 with `timezone: 'Z'` as UTC midnight.
-        return dialect === 'mysql'
-          ? value.toISOString().slice(0, 10)
-          : `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
-      }
-      return String(value).slice(0, 10);
-    case 'json':
-      return typeof value === 'string' && column.jsonAsText ? JSON.parse(value) : value;
-    default:
-      return value;
-  }
+  return valueDecoder(dialect, column)(value);
 }
