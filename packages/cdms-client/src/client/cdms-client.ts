@@ -141,8 +141,10 @@ export class CdmsClient {
    *
    * @example
    * ```ts
-   * for await (const page of client.pages('Contact', { filter: "LastName eq 'Smith'", top: 120 })) {
-   *   console.log(page.results.length); // 50, 50, 20
+   * const filter = eq(property('LastName'), literal.string("O'Neil")); // LastName eq 'O''Neil'
+   * const sizes: number[] = [];
+   * for await (const page of client.pages('Contact', { filter, top: 120 })) {
+   *   sizes.push(page.results.length); // 50, 50, 20
    * }
    * ```
    */
