@@ -1,6 +1,5 @@
 import {
   Avg,
-  type CdmsSyncClient,
   Count,
   createSync,
   fields,
@@ -16,23 +15,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSyncedTable } from '../schema/synced-columns';
 import { knexStore } from '../store/knex-store';
 import { describeEachDatabase, testDatabases, uniqueTableName } from './databases';
+import { unusedCdms } from './unused-cdms';
 
 const databases = await testDatabases();
-
-/** A CDMS client that must never be called: `skipCdms()` answers from the local store only. */
-function unusedCdms(calls: string[]): CdmsSyncClient {
-  const refuse = (method: string) => () => {
-    calls.push(method);
-    throw new Error(`CDMS ${method} must not be called`);
-  };
-  return {
-    pages: refuse('pages') as CdmsSyncClient['pages'],
-    get: refuse('get'),
-    create: refuse('create'),
-    update: refuse('update'),
-    delete: refuse('delete'),
-  };
-}
 
 describeEachDatabase(databases, (database) => {
   let knex: Knex;

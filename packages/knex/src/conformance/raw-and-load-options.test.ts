@@ -1,5 +1,4 @@
 import {
-  type CdmsSyncClient,
   createSync,
   fields,
   type Manager,
@@ -13,26 +12,12 @@ import { createHistoryTable } from '../schema/history-table';
 import { createSyncedTable } from '../schema/synced-columns';
 import { type KnexStore, knexStore } from '../store/knex-store';
 import { describeEachDatabase, testDatabases, uniqueTableName } from './databases';
+import { unusedCdms } from './unused-cdms';
 
 const databases = await testDatabases();
 
 const CREATED = new Date('2024-01-02T03:04:05.678Z');
 const MODIFIED = new Date('2024-06-01T12:00:00.500Z');
-
-/** A CDMS client that must never be called: everything here is local. */
-function unusedCdms(calls: string[]): CdmsSyncClient {
-  const refuse = (method: string) => () => {
-    calls.push(method);
-    throw new Error(`CDMS ${method} must not be called`);
-  };
-  return {
-    pages: refuse('pages') as CdmsSyncClient['pages'],
-    get: refuse('get'),
-    create: refuse('create'),
-    update: refuse('update'),
-    delete: refuse('delete'),
-  };
-}
 
 describeEachDatabase(databases, (database) => {
   let knex: Knex;
