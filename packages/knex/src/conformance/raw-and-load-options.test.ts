@@ -1,11 +1,4 @@
-import {
-  createSync,
-  fields,
-  type Manager,
-  Migrator,
-  NotSupportedError,
-  SyncedModel,
-} from '@cdms-sync/core';
+import { createSync, fields, type Manager, Migrator, NotSupportedError, SyncedModel } from '@cdms-sync/core';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { createHistoryTable } from '../schema/history-table';
