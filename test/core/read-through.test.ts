@@ -226,6 +226,7 @@ describe('filter(), iteration, count(), exists(), first(), last(), values()', ()
     expect(await f.Organisation.objects.none().count()).toBe(0);
     expect(await f.Organisation.objects.filter({ name__in: [] })).toEqual([]);
     expect(await f.Organisation.objects.filter({ name__in: [] }).exists()).toBe(false);
+    expect(await f.Organisation.objects.slice(3, 3).exists()).toBe(false);
     expect(f.requests).toEqual([]);
   });
 

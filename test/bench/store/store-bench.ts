@@ -13,6 +13,8 @@ import {
   uniqueTableName,
 } from '../../../packages/knex/src/conformance/databases';
 import { createSyncedTable, knexStore } from '../../../packages/knex/src/index';
+import { formatTable } from '../support/format-table';
+import { elapsedMs, median } from '../support/statistics';
 
 type Knex = Awaited<ReturnType<TestDatabase['connect']>>;
 
@@ -31,14 +33,6 @@ const WARMUP = 5;
 const ITERATIONS = 40;
 const UPSERT_BATCH = 50;
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 0
-    ? ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
-    : (sorted[middle] ?? 0);
-}
-
 /** Median milliseconds of `operation(iteration)` over `ITERATIONS` runs after `WARMUP` runs. */
 async function measure(operation: (iteration: number) => Promise<unknown>): Promise<number> {
   for (let iteration = 0; iteration < WARMUP; iteration += 1) await operation(-1 - iteration);
@@ -46,7 +40,7 @@ async function measure(operation: (iteration: number) => Promise<unknown>): Prom
   for (let iteration = 0; iteration < ITERATIONS; iteration += 1) {
     const start = process.hrtime.bigint();
     await operation(iteration);
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    times.push(elapsedMs(start));
   }
   return median(times);
 }
@@ -161,12 +155,7 @@ export function formatStoreBench(results: readonly StoreBenchResult[]): string {
     result.knexMs.toFixed(3),
     `${result.ratio.toFixed(2)}x`,
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ');
-  return [line(header), widths.map((width) => '-'.repeat(width)).join('-|-'), ...rows.map(line)].join('\n');
+  return formatTable(header, rows);
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   type TestDatabase,
   type TestDatabaseName,
   testDatabases,
+  uniqueTableName,
 } from '../../../packages/knex/src/conformance/databases';
 import {
   createModelTables,
@@ -28,7 +29,6 @@ import {
   type Models,
   type ModelTableNames,
 } from '../../support/organisation-models';
-import { clearTables, uniqueTableNames } from './run-tables';
 
 export type { TestDatabase, TestDatabaseName };
 
@@ -75,7 +75,12 @@ export function describeDatabase(
   describeEachDatabase(databases, (database) => {
     const context = {} as EndToEnd & { knex: Knex; emulator: CdmsEmulator; tables: ModelTableNames };
     beforeAll(async () => {
-      context.tables = uniqueTableNames();
+      // Names unique to this run, so parallel files and suites sharing a server never clash.
+      context.tables = {
+        organisation: uniqueTableName('it_org'),
+        contact: uniqueTableName('it_con'),
+        history: uniqueTableName('it_his'),
+      };
       context.knex = await database.connect();
       await createModelTables(context.knex, context.tables);
       context.emulator = await startCdmsEmulator(options.emulator);
@@ -88,7 +93,10 @@ export function describeDatabase(
       }
     });
     beforeEach(async () => {
-      await clearTables(context.knex, context.tables);
+      // Children first (the contact table's foreign key points at the organisation table).
+      await context.knex(context.tables.contact).del();
+      await context.knex(context.tables.organisation).del();
+      await context.knex(context.tables.history).del();
       context.emulator.reset();
       const baseUrl = context.emulator.url;
       const newClient = (overrides: Partial<CdmsClientOptions> = {}) =>
@@ -120,7 +128,7 @@ export function describeDatabase(
  * Login requests (outside the data service) are left out.
  *
  * @example
- * requests(emulator); // ["POST AccountSet", "MERGE AccountSet(guid'…')", "GET AccountSet(guid'…')?$select=ModifiedOn"]
+ * requests(emulator); // ["POST AccountSet", "MERGE AccountSet(guid'…')", "GET AccountSet(guid'…')?$select=AccountId,…"]
  */
 export function requests(emulator: CdmsEmulator): string[] {
   const root = new URL(emulator.serviceUrl).pathname;

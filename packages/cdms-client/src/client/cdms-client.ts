@@ -29,10 +29,11 @@ import {
   type CdmsRequestListener,
   RequestEvents,
 } from './request-events';
-import { type RawEntity, readEntity, readPage } from './response-body';
+import { readEntity, readPage } from './response-body';
 import {
   isDuplicateKeyError,
   isRetryableError,
+  networkCode,
   type ResolvedRetryOptions,
   resolveRetryOptions,
   retryDelayMs,
@@ -131,8 +132,7 @@ export class CdmsClient {
    * ```
    */
   async list(service: string, query: CdmsListQuery = {}): Promise<CdmsPage> {
-    const url = withQuery(entitySetUrl(this.serviceRoot, service), this.#listQueryString(query));
-    return this.#fetchPage(service, url);
+    return this.#fetchPage(service, this.#listUrl(service, query));
   }
 
   /**
@@ -150,7 +150,7 @@ export class CdmsClient {
    */
   async *pages(service: string, query: CdmsListQuery = {}): AsyncGenerator<CdmsPage, void, undefined> {
     let remaining = query.top ?? Number.POSITIVE_INFINITY;
-    const firstUrl = withQuery(entitySetUrl(this.serviceRoot, service), this.#listQueryString(query));
+    const firstUrl = this.#listUrl(service, query);
     if (remaining === 0) return;
     let page = await this.#fetchPage(service, firstUrl);
     let previousUrl = firstUrl;
@@ -217,9 +217,9 @@ export class CdmsClient {
    * ```
    */
   async get(service: string, id: string, options: CdmsGetOptions = {}): Promise<CdmsEntity> {
-    const select = options.select;
-    assertAttributes(select);
-    const query = select !== undefined && select.length > 0 ? buildQueryString({ select }) : '';
+    assertAttributes(options.select);
+    // buildQueryString leaves out an absent or empty $select.
+    const query = buildQueryString({ select: options.select });
     const request: CdmsRequest = {
       operation: 'get',
       service,
@@ -229,7 +229,7 @@ export class CdmsClient {
       expectedStatuses: [200],
     };
     const response = await this.#execute(request, { retryable: true });
-    return decode(readEntity(request, response));
+    return decodeEntity(readEntity(request, response));
   }
 
   /**
@@ -277,7 +277,7 @@ export class CdmsClient {
       }
       throw error;
     }
-    return decode(readEntity(request, response));
+    return decodeEntity(readEntity(request, response));
   }
 
   /**
@@ -351,16 +351,21 @@ export class CdmsClient {
     return this.#metadata;
   }
 
+  #listUrl(service: string, query: CdmsListQuery): string {
+    return withQuery(entitySetUrl(this.serviceRoot, service), this.#listQueryString(query));
+  }
+
   #listQueryString(query: CdmsListQuery): string {
     assertCount('top', query.top);
     assertCount('skip', query.skip);
     assertAttributes(query.select);
+    // buildQueryString leaves out absent options; an empty $filter and $skip=0 are left out too.
     return buildQueryString({
-      ...(query.filter === undefined || query.filter === '' ? {} : { filter: query.filter }),
-      ...(query.select === undefined ? {} : { select: query.select }),
-      ...(query.orderBy === undefined ? {} : { orderBy: query.orderBy }),
-      ...(query.top === undefined ? {} : { top: query.top }),
-      ...(query.skip === undefined || query.skip === 0 ? {} : { skip: query.skip }),
+      filter: query.filter === '' ? undefined : query.filter,
+      select: query.select,
+      orderBy: query.orderBy,
+      top: query.top,
+      skip: query.skip === 0 ? undefined : query.skip,
     });
   }
 
@@ -374,7 +379,7 @@ export class CdmsClient {
       expectedStatuses: [200],
     };
     const page = readPage(request, await this.#execute(request, { retryable: true }));
-    const results = page.results.map(decode);
+    const results = page.results.map(decodeEntity);
     return page.next === undefined ? { results } : { results, next: page.next };
   }
 
@@ -518,14 +523,9 @@ export class CdmsClient {
   }
 }
 
-function decode(raw: RawEntity): CdmsEntity {
-  return decodeEntity(raw);
-}
-
 /** The most specific code of a failed attempt: the system code of a network error, else ours. */
 function eventErrorCode(error: CdmsError): string {
-  const causeCode = (error.cause as { code?: unknown } | undefined)?.code;
-  return error.code === 'CDMS_NETWORK_ERROR' && typeof causeCode === 'string' ? causeCode : error.code;
+  return (error.code === 'CDMS_NETWORK_ERROR' ? networkCode(error) : undefined) ?? error.code;
 }
 
 function assertCount(name: string, value: number | undefined): void {

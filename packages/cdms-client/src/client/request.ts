@@ -40,8 +40,8 @@ export interface CdmsResponse {
 /** Statuses 204 may arrive as through old browser stacks and proxies. */
 export const NO_CONTENT_STATUSES: readonly number[] = [204, 1223];
 
-/** @internal The protocol headers of a request; auth headers go first so they cannot override these. */
-export function protocolHeaders(request: CdmsRequest): Record<string, string> {
+/** The protocol headers of a request; auth headers go first so they cannot override these. */
+function protocolHeaders(request: CdmsRequest): Record<string, string> {
   return {
     Accept: request.accept,
     DataServiceVersion: '2.0',
@@ -89,8 +89,8 @@ export async function sendAttempt(
   throw statusFailure(request, status, body, parseRetryAfter(retryAfter));
 }
 
-/** @internal The error for an unexpected status, chosen by status. */
-export function statusFailure(
+/** The error for an unexpected status, chosen by status. */
+function statusFailure(
   request: Pick<CdmsRequest, 'method' | 'url'>,
   status: number,
   body: string,

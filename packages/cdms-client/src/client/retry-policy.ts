@@ -45,7 +45,7 @@ function isTransientStatus(status: number): boolean {
 }
 
 /** @internal The network error code the request layer records as the cause's `code`. */
-function networkCode(error: CdmsError): string | undefined {
+export function networkCode(error: CdmsError): string | undefined {
   const code = (error.cause as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' ? code : undefined;
 }

@@ -173,7 +173,7 @@ export function emptyValue(attribute: AttributeModel): StoredValue {
 }
 
 /** A deep copy of a stored value (records handed out must not alias the store). @internal */
-export function copyStoredValue(value: StoredValue): StoredValue {
+function copyStoredValue(value: StoredValue): StoredValue {
   return typeof value === 'object' && value !== null ? { ...value } : value;
 }
 

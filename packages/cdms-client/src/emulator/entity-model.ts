@@ -26,7 +26,7 @@ export interface EntityModel {
 }
 
 /** Turns a definition into its model, adding the system attributes. @internal */
-export function resolveEntity(definition: EmulatorEntityDefinition): EntityModel {
+function resolveEntity(definition: EmulatorEntityDefinition): EntityModel {
   const primaryKey = definition.primaryKey ?? `${definition.name}Id`;
   const attributes = new Map<string, AttributeModel>();
   attributes.set(primaryKey, { name: primaryKey, type: 'Edm.Guid', system: true });

@@ -39,6 +39,10 @@ function matches(matcher: EmulatorFaultMatcher, target: FaultTarget): boolean {
   );
 }
 
+function isHttpStatus(status: number): boolean {
+  return Number.isInteger(status) && status >= 100 && status <= 599;
+}
+
 function validate(fault: EmulatorFault): void {
   const invalid = (detail: string) =>
     new CdmsEmulatorError(500, `Invalid emulator fault ${JSON.stringify(fault)}: ${detail}`);
@@ -47,14 +51,10 @@ function validate(fault: EmulatorFault): void {
       if (!(fault.ms >= 0)) throw invalid('ms must be a non-negative number');
       return;
     case 'status':
-      if (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599)
-        throw invalid('status must be an HTTP status');
+      if (!isHttpStatus(fault.status)) throw invalid('status must be an HTTP status');
       return;
     case 'applyThenFail':
-      if (
-        fault.status !== undefined &&
-        (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599)
-      ) {
+      if (fault.status !== undefined && !isHttpStatus(fault.status)) {
         throw invalid('status must be an HTTP status');
       }
       return;

@@ -42,8 +42,9 @@ export function listRows(
   }
   const matches =
     request.filter === undefined ? undefined : compileFilter(request.filter, entity, resolveName);
-  const ordered = orderRows(rows, entity, request.orderBy ?? [], resolveName);
-  const filtered = matches === undefined ? ordered : ordered.filter((row) => matches(row) === true);
+  // Filter first: only the matching rows need sorting.
+  const matching = matches === undefined ? rows : rows.filter((row) => matches(row) === true);
+  const filtered = orderRows(matching, entity, request.orderBy ?? [], resolveName);
   const skip = request.skip ?? 0;
   const end = request.top === undefined ? filtered.length : Math.min(filtered.length, skip + request.top);
   const start = skip + (request.skipToken ?? 0);

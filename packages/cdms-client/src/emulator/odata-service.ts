@@ -20,12 +20,14 @@ import {
   serializeEntityJson,
   serializeFeedAtom,
 } from './serialize-entity';
-import { routeServiceRequest } from './service-route';
+import type { ServiceRoute } from './service-route';
 
 /** A request for the data service, after the server read it. @internal */
 export interface ServiceRequest {
   /** The effective method (`MERGE` for POST + `X-HTTP-Method: MERGE`). */
   readonly method: string;
+  /** `routeServiceRequest(relativePath, method)`, as the server already read it for the log and faults. */
+  readonly route: ServiceRoute;
   /** The path after `/XRMServices/2011/OrganizationData.svc/`, percent-decoded. */
   readonly relativePath: string;
   /** The raw query string, without `?`. */
@@ -71,7 +73,7 @@ export class ODataService {
   }
 
   handle(request: ServiceRequest): EmulatorResponse {
-    const route = routeServiceRequest(request.relativePath, request.method);
+    const route = request.route;
     if (route.operation === 'service' || route.operation === 'metadata') {
       if (request.method !== 'GET') throw new CdmsEmulatorError(405, 'Method not allowed.');
       return route.operation === 'metadata' ? this.#metadata() : this.#serviceDocument(request.wantsJson);

@@ -219,11 +219,11 @@ export async function startCdmsEmulator(options: CdmsEmulatorOptions = {}): Prom
     try {
       if (rawQuery.length > maxQueryStringLength) {
         reply = htmlResponse(404, QUERY_STRING_TOO_LONG);
-      } else if (relativePath !== undefined) {
+      } else if (relativePath !== undefined && route !== undefined) {
         if (login !== undefined && !login.isAuthenticated(header(request, 'cookie'))) {
           throw new CdmsEmulatorError(401, 'The user is not authenticated: sign in again.');
         }
-        reply = service.handle({ method: effective, relativePath, rawQuery, body, wantsJson });
+        reply = service.handle({ method: effective, route, relativePath, rawQuery, body, wantsJson });
       } else if (login?.handles(pathname, loginContext)) {
         reply = login.handle(
           { method, pathname, rawQuery, body, cookieHeader: header(request, 'cookie') },

@@ -1,19 +1,22 @@
 import { redactUrl } from './redact';
 
+const CDMS_ERROR_CODES = [
+  'CDMS_BAD_REQUEST',
+  'CDMS_UNAUTHORIZED',
+  'CDMS_FORBIDDEN',
+  'CDMS_NOT_FOUND',
+  'CDMS_CONFLICT',
+  'CDMS_TOO_MANY_REQUESTS',
+  'CDMS_SERVER_ERROR',
+  'CDMS_TIMEOUT',
+  'CDMS_NETWORK_ERROR',
+  'CDMS_LOGIN_FAILED',
+  'CDMS_UNEXPECTED_RESPONSE',
+  'CDMS_INVALID_ARGUMENT',
+] as const;
+
 /** Stable machine-readable codes of every error `@cdms-sync/cdms-client` throws. */
-export type CdmsErrorCode =
-  | 'CDMS_BAD_REQUEST'
-  | 'CDMS_UNAUTHORIZED'
-  | 'CDMS_FORBIDDEN'
-  | 'CDMS_NOT_FOUND'
-  | 'CDMS_CONFLICT'
-  | 'CDMS_TOO_MANY_REQUESTS'
-  | 'CDMS_SERVER_ERROR'
-  | 'CDMS_TIMEOUT'
-  | 'CDMS_NETWORK_ERROR'
-  | 'CDMS_LOGIN_FAILED'
-  | 'CDMS_UNEXPECTED_RESPONSE'
-  | 'CDMS_INVALID_ARGUMENT';
+export type CdmsErrorCode = (typeof CDMS_ERROR_CODES)[number];
 
 /** What a `CdmsError` may say about the request that failed. Never put headers here. */
 export interface CdmsErrorOptions {
@@ -31,20 +34,7 @@ export interface CdmsErrorOptions {
   cause?: unknown;
 }
 
-const CODES: ReadonlySet<string> = new Set<CdmsErrorCode>([
-  'CDMS_BAD_REQUEST',
-  'CDMS_UNAUTHORIZED',
-  'CDMS_FORBIDDEN',
-  'CDMS_NOT_FOUND',
-  'CDMS_CONFLICT',
-  'CDMS_TOO_MANY_REQUESTS',
-  'CDMS_SERVER_ERROR',
-  'CDMS_TIMEOUT',
-  'CDMS_NETWORK_ERROR',
-  'CDMS_LOGIN_FAILED',
-  'CDMS_UNEXPECTED_RESPONSE',
-  'CDMS_INVALID_ARGUMENT',
-]);
+const CODES: ReadonlySet<string> = new Set(CDMS_ERROR_CODES);
 
 /**
  * The base of every error `@cdms-sync/cdms-client` throws. `code` is stable across versions: test

@@ -19,9 +19,15 @@ const MAX_DATE_MS = 8.64e15;
  * ```
  */
 export function isCdmsDate(text: unknown): text is string {
-  if (typeof text !== 'string') return false;
+  return cdmsDateMilliseconds(text) !== undefined;
+}
+
+/** @internal The milliseconds of a `/Date(ms)/` value a `Date` can hold, else `undefined`. */
+export function cdmsDateMilliseconds(text: unknown): number | undefined {
+  if (typeof text !== 'string') return undefined;
   const match = CDMS_DATE.exec(text);
-  return match !== null && Math.abs(Number(match[1])) <= MAX_DATE_MS;
+  const milliseconds = Number(match?.[1]);
+  return match !== null && Math.abs(milliseconds) <= MAX_DATE_MS ? milliseconds : undefined;
 }
 
 /**
@@ -34,13 +40,14 @@ export function isCdmsDate(text: unknown): text is string {
  * ```
  */
 export function parseCdmsDate(text: string): Date {
-  if (!isCdmsDate(text)) {
+  const milliseconds = cdmsDateMilliseconds(text);
+  if (milliseconds === undefined) {
     throw new InvalidLiteralError(
       'date',
       `${JSON.stringify(String(text).slice(0, 60))} is not like /Date(1663715691000)/`,
     );
   }
-  return new Date(Number(CDMS_DATE.exec(text)![1]));
+  return new Date(milliseconds);
 }
 
 /**

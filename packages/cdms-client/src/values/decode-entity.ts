@@ -1,6 +1,6 @@
 import type { CdmsEntity, CdmsValue } from '../client/types';
 import { InvalidLiteralError } from '../odata/odata-syntax-error';
-import { formatCdmsDate, isCdmsDate, parseCdmsDate } from './cdms-date';
+import { cdmsDateMilliseconds, formatCdmsDate } from './cdms-date';
 
 /**
  * Conversions between CRM 2011's JSON entity form and plain values: the client decodes every
@@ -14,7 +14,9 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 const isDeferred = (value: unknown): boolean => isPlainObject(value) && '__deferred' in value;
 
 function decodeValue(value: unknown): CdmsValue {
-  if (isCdmsDate(value)) return parseCdmsDate(value);
+  // One regex match per string attribute: this runs for every value of every row received.
+  const milliseconds = cdmsDateMilliseconds(value);
+  if (milliseconds !== undefined) return new Date(milliseconds);
   if (Array.isArray(value)) return value.map(decodeValue) as unknown as CdmsValue;
   if (isPlainObject(value)) return decodeEntity(value);
   return value as CdmsValue;

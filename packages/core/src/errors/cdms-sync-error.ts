@@ -1,13 +1,16 @@
+const CDMS_SYNC_ERROR_CODES = [
+  'DOES_NOT_EXIST',
+  'MULTIPLE_OBJECTS_RETURNED',
+  'OBJECTS_NOT_IN_SYNC',
+  'NOT_SUPPORTED',
+  'CONFLICT',
+  'FIELD_ERROR',
+  'VALIDATION_ERROR',
+  'NOT_REGISTERED',
+] as const;
+
 /** Stable machine-readable codes of every error `@cdms-sync/core` throws. */
-export type CdmsSyncErrorCode =
-  | 'DOES_NOT_EXIST'
-  | 'MULTIPLE_OBJECTS_RETURNED'
-  | 'OBJECTS_NOT_IN_SYNC'
-  | 'NOT_SUPPORTED'
-  | 'CONFLICT'
-  | 'FIELD_ERROR'
-  | 'VALIDATION_ERROR'
-  | 'NOT_REGISTERED';
+export type CdmsSyncErrorCode = (typeof CDMS_SYNC_ERROR_CODES)[number];
 
 /**
  * The base of every error `@cdms-sync/core` throws. `code` is stable across versions; test it
@@ -28,13 +31,4 @@ export function isCdmsSyncError(error: unknown): error is CdmsSyncError {
   return error instanceof Error && CODES.has((error as { code?: unknown }).code as string);
 }
 
-const CODES: ReadonlySet<string> = new Set<CdmsSyncErrorCode>([
-  'DOES_NOT_EXIST',
-  'MULTIPLE_OBJECTS_RETURNED',
-  'OBJECTS_NOT_IN_SYNC',
-  'NOT_SUPPORTED',
-  'CONFLICT',
-  'FIELD_ERROR',
-  'VALIDATION_ERROR',
-  'NOT_REGISTERED',
-]);
+const CODES: ReadonlySet<string> = new Set(CDMS_SYNC_ERROR_CODES);

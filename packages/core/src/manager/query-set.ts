@@ -415,7 +415,8 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
 
   /** True when at least one row matches. Syncs at most one row (`$top=1`). */
   async exists(): Promise<boolean> {
-    if (this.state.none) return false;
+    // An empty slice (`slice(3, 3)`) can hold nothing, whatever matches: no request.
+    if (this.state.none || this.state.limit === 0) return false;
     const prepared = await this.engine.prepare(this.meta, this.state, {
       offset: this.state.offset,
       limit: 1,

@@ -12,17 +12,13 @@ import { whereEquals } from './store-where';
  * becomes its local id (`organisationId`); unknown fields fail with `FieldError` before any I/O.
  * @internal
  */
-export async function toLocalRow(
-  meta: ModelMeta,
-  resolved: ResolvedModel,
-  values: Record<string, unknown>,
-): Promise<Row> {
+export function toLocalRow(meta: ModelMeta, resolved: ResolvedModel, values: Record<string, unknown>): Row {
   const row: Row = {};
   for (const [field, value] of Object.entries(values)) {
     if (value === undefined) continue;
     const foreignKey = resolved.foreignKeys.get(field);
     if (foreignKey) {
-      row[foreignKey.localField] = await relatedId(meta, foreignKey.field, foreignKey.related(), value);
+      row[foreignKey.localField] = relatedId(meta, foreignKey.field, foreignKey.related(), value);
     } else if (resolved.localFields.has(field)) {
       row[field] = value;
     } else {
@@ -33,12 +29,7 @@ export async function toLocalRow(
 }
 
 /** The local id of a related object given as an instance, `{ id }`, or an id. */
-async function relatedId(
-  meta: ModelMeta,
-  field: string,
-  Related: ModelClass,
-  value: unknown,
-): Promise<unknown> {
+function relatedId(meta: ModelMeta, field: string, Related: ModelClass, value: unknown): unknown {
   if (value === null) return null;
   if (typeof value === 'object') {
     const id = (value as { id?: unknown }).id;

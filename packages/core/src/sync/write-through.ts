@@ -30,10 +30,9 @@ export async function createObject<T extends SyncedModel>(
   skipCdms: boolean,
 ): Promise<T> {
   const resolved = await meta.resolve();
-  const row = await toLocalRow(meta, resolved, values);
-  const given = new Set(Object.keys(row));
+  const row = toLocalRow(meta, resolved, values);
   const stored = await services.store.transaction(async () =>
-    insertRow(services, meta, resolved, row, given, skipCdms),
+    insertRow(services, meta, resolved, row, skipCdms),
   );
   return meta.instantiate(stored);
 }
@@ -46,12 +45,10 @@ export async function bulkCreate<T extends SyncedModel>(
   skipCdms: boolean,
 ): Promise<T[]> {
   const resolved = await meta.resolve();
-  const rows: Row[] = [];
-  for (const values of objects) rows.push(await toLocalRow(meta, resolved, values));
+  const rows = objects.map((values) => toLocalRow(meta, resolved, values));
   const stored = await services.store.transaction(async () => {
     const result: Row[] = [];
-    for (const row of rows)
-      result.push(await insertRow(services, meta, resolved, row, new Set(Object.keys(row)), skipCdms));
+    for (const row of rows) result.push(await insertRow(services, meta, resolved, row, skipCdms));
     return result;
   });
   return stored.map((row) => meta.instantiate(row));
@@ -75,10 +72,10 @@ export async function saveInstance<T extends SyncedModel>(
 ): Promise<void> {
   const resolved = await meta.resolve();
   const skipCdms = options.skipCdms === true || !meta.synced;
-  const row = await toLocalRow(meta, resolved, instanceValues(instance, resolved));
+  const row = toLocalRow(meta, resolved, instanceValues(instance, resolved));
   if (instance.id === undefined || instance.id === null) {
     const stored = await services.store.transaction(async () =>
-      insertRow(services, meta, resolved, row, new Set(Object.keys(row)), skipCdms),
+      insertRow(services, meta, resolved, row, skipCdms),
     );
     Object.assign(instance, stored);
     meta.remember(instance, stored);
@@ -135,7 +132,7 @@ export async function updateMatching(
   const prepared = await prepareQuery(services, meta, state);
   if (prepared.matchesNothing) return 0;
   const resolved = prepared.resolved;
-  const changes = await toLocalRow(meta, resolved, values);
+  const changes = toLocalRow(meta, resolved, values);
   for (const base of BASE_FIELDS) {
     if (base in changes) throw new FieldError(`update() cannot change ${meta.Model.name}.${base}`);
   }
@@ -173,12 +170,12 @@ export async function deleteMatching(
   });
 }
 
+/** INSERT one row (history `local`); in CDMS mode then POST the fields it was given. */
 async function insertRow(
   services: SyncServices,
   meta: ModelMeta,
   resolved: ResolvedModel,
   row: Row,
-  given: ReadonlySet<string>,
   skipCdms: boolean,
 ): Promise<Row> {
   const { store, history } = services;
@@ -194,7 +191,7 @@ async function insertRow(
   }
   const cdmsPk = normaliseGuid(row.cdmsPk) ?? randomUUID();
   const inserted = await store.insert(meta.table, { ...row, cdmsPk, created: now, modified: now });
-  const synced = await postRow(services, meta, resolved, inserted, given);
+  const synced = await postRow(services, meta, resolved, inserted, new Set(Object.keys(row)));
   await history.record(meta.table, synced, 'local');
   return synced;
 }

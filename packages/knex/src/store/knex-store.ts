@@ -219,16 +219,7 @@ export class KnexStore implements LocalStore {
    */
   async insert(table: string, row: Row): Promise<Row> {
     const info = await this.#table(table);
-    const encoded = this.#encodeRow(info, row);
-    if (this.dialect !== 'mysql') {
-      const [stored] = (await this.knex(table).insert(encoded).returning('*')) as Record<string, unknown>[];
-      return this.#decodeRow(info, stored ?? {});
-    }
-    return this.#atomic(async () => {
-      const [insertId] = (await this.knex(table).insert(encoded)) as number[];
-      const stored = await this.#readBack(info, encoded, insertId);
-      return this.#decodeRow(info, stored);
-    });
+    return this.#insertEncoded(info, this.#encodeRow(info, row));
   }
 
   /**
@@ -243,7 +234,7 @@ export class KnexStore implements LocalStore {
     if (this.dialect === 'sqlite' || this.dialect === 'mysql') {
       return this.#atomic(async () => {
         const stored: Row[] = [];
-        for (const row of rows) stored.push(await this.insert(table, row));
+        for (const row of encoded) stored.push(await this.#insertEncoded(info, row));
         return stored;
       });
     }
@@ -322,8 +313,7 @@ export class KnexStore implements LocalStore {
       rows: encoded,
       decodeModified: (value) => decodeValue(this.dialect, modifiedColumn, value) as Date,
       decodeRow: (row) => this.#decodeRow(info, row),
-      maxRowsPerStatement: (columnCount) =>
-        Math.max(1, Math.floor(MAX_BINDINGS_PER_STATEMENT / Math.max(1, columnCount))),
+      maxRowsPerStatement: rowsPerStatement,
     });
   }
 
@@ -352,6 +342,19 @@ export class KnexStore implements LocalStore {
   /** Destroys the Knex instance and its pool. */
   async close(): Promise<void> {
     await this.#knex.destroy();
+  }
+
+  /** Inserts one encoded row; see `insert`. */
+  async #insertEncoded(info: TableInfo, encoded: Record<string, unknown>): Promise<Row> {
+    if (this.dialect !== 'mysql') {
+      const returned = await this.knex(info.table).insert(encoded).returning('*');
+      return this.#decodeRow(info, (returned as Record<string, unknown>[])[0] ?? {});
+    }
+    return this.#atomic(async () => {
+      const [insertId] = (await this.knex(info.table).insert(encoded)) as number[];
+      const stored = await this.#readBack(info, encoded, insertId);
+      return this.#decodeRow(info, stored);
+    });
   }
 
   /** Runs `fn` in the current transaction, or in a new one when there is none (no savepoint needed). */
@@ -519,8 +522,12 @@ function checkCount(name: string, value: number | undefined): number | undefined
   return value;
 }
 
+/** Rows of `columnCount` columns that fit in one statement (at least one). */
+function rowsPerStatement(columnCount: number): number {
+  return Math.max(1, Math.floor(MAX_BINDINGS_PER_STATEMENT / Math.max(1, columnCount)));
+}
+
 function* chunks(rows: readonly Record<string, unknown>[]): Generator<Record<string, unknown>[]> {
-  const columnCount = Math.max(1, ...rows.map((row) => Object.keys(row).length));
-  const size = Math.max(1, Math.floor(MAX_BINDINGS_PER_STATEMENT / columnCount));
+  const size = rowsPerStatement(Math.max(...rows.map((row) => Object.keys(row).length)));
   for (let start = 0; start < rows.length; start += size) yield rows.slice(start, start + size);
 }

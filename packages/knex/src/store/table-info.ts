@@ -35,10 +35,6 @@ export class TableInfo {
   column(name: string): StoreColumn | undefined {
     return this.#byColumn.get(name);
   }
-
-  hasField(field: string): boolean {
-    return this.#byField.has(field);
-  }
 }
 
 interface KnexColumnInfo {
