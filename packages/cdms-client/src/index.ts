@@ -24,7 +24,8 @@ export { redactUrl } from './errors/redact';
 
 // #region client
 export { CdmsClient } from './client/cdms-client';
-export { DEFAULT_SERVICE_PATH, isGuid } from './client/entity-url';
+export { DEFAULT_SERVICE_PATH } from './client/entity-url';
+export { isGuid } from './values/guid';
 export type { CdmsGetOptions, CdmsListAllOptions } from './client/method-options';
 export type {
   CdmsClientStats,

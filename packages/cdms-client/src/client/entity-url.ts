@@ -1,8 +1,8 @@
 import { CdmsInvalidArgumentError } from '../errors/cdms-invalid-argument-error';
+import { isGuid } from '../values/guid';
 
 /** A CRM schema name: letters, digits and underscores (`Account`, `optevia_interaction`). */
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Default path of the Organization Data Service under the organisation root. */
 export const DEFAULT_SERVICE_PATH = '/XRMServices/2011/OrganizationData.svc';
@@ -19,11 +19,6 @@ export function serviceRootUrl(baseUrl: string, servicePath: string): string {
 /** @internal The organisation root without trailing slashes. */
 export function normaliseBaseUrl(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '');
-}
-
-/** True for `7a4814f9-b0b8-ea11-a812-000d3a122b89` (any case, no braces). */
-export function isGuid(value: unknown): value is string {
-  return typeof value === 'string' && GUID.test(value);
 }
 
 /** @internal Throws before any request when `service` cannot be an entity schema name. */

@@ -1,5 +1,6 @@
 import { CdmsUnexpectedResponseError } from '../errors/cdms-unexpected-response-error';
 import { redactUrl } from '../errors/redact';
+import { isPlainObject } from '../values/is-plain-object';
 import type { CdmsRequest, CdmsResponse } from './request';
 
 /** @internal A raw entity as the wire has it (with `__metadata`, `/Date(ms)/` strings). */
@@ -30,27 +31,23 @@ function parseJson(request: CdmsRequest, response: CdmsResponse): unknown {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** @internal `{"d": {...}}` -> the entity. */
 export function readEntity(request: CdmsRequest, response: CdmsResponse): RawEntity {
   const json = parseJson(request, response);
-  const entity = isRecord(json) ? json.d : undefined;
-  if (!isRecord(entity)) throw unexpected(request, response, 'JSON that is not `{"d": {…}}`');
+  const entity = isPlainObject(json) ? json.d : undefined;
+  if (!isPlainObject(entity)) throw unexpected(request, response, 'JSON that is not `{"d": {…}}`');
   return entity;
 }
 
 /** @internal `{"d": {"results": [...], "__next": "…"}}` (or the v1 form `{"d": [...]}`) -> the page. */
 export function readPage(request: CdmsRequest, response: CdmsResponse): RawPage {
   const json = parseJson(request, response);
-  const data = isRecord(json) ? json.d : undefined;
-  const results = Array.isArray(data) ? data : isRecord(data) ? data.results : undefined;
-  if (!Array.isArray(results) || !results.every(isRecord)) {
+  const data = isPlainObject(json) ? json.d : undefined;
+  const results = Array.isArray(data) ? data : isPlainObject(data) ? data.results : undefined;
+  if (!Array.isArray(results) || !results.every(isPlainObject)) {
     throw unexpected(request, response, 'JSON that is not `{"d": {"results": […]}}`');
   }
-  const next = isRecord(data) ? data.__next : undefined;
+  const next = isPlainObject(data) ? data.__next : undefined;
   if (next !== undefined && next !== null && typeof next !== 'string') {
     throw unexpected(request, response, 'a `__next` that is not a URL');
   }

@@ -1,4 +1,5 @@
 import { formatCdmsDate, isCdmsDate, parseCdmsDate } from '../values/cdms-date';
+import { isGuid } from '../values/guid';
 import { CdmsEmulatorError } from './cdms-emulator-error';
 import type { AttributeModel, EntityModel } from './entity-model';
 
@@ -26,14 +27,8 @@ export type StoredRow = Record<string, StoredValue>;
 /** Finds the display name of the record a lookup points at, when the emulator holds it. @internal */
 export type ReferenceNameResolver = (logicalName: string, id: string) => string | null | undefined;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DECIMAL = /^-?\d+(?:\.\d+)?$/;
 const INTEGER = /^-?\d+$/;
-
-/** True for a GUID in its 36-character form. @internal */
-export function isGuid(text: string): boolean {
-  return GUID.test(text);
-}
 
 /** CRM keeps date-times to the second. @internal */
 export function truncateToSecond(milliseconds: number): number {

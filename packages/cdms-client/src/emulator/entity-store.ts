@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { isGuid } from '../values/guid';
 import {
   decodeAttributeValue,
   emptyValue,
   encodeRecordValue,
-  isGuid,
   type StoredRow,
   type StoredValue,
   truncateToSecond,

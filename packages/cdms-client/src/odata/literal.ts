@@ -1,3 +1,4 @@
+import { isGuid } from '../values/guid';
 import type { ODataLiteral } from './filter-tree';
 import { InvalidLiteralError } from './odata-syntax-error';
 
@@ -7,7 +8,6 @@ import { InvalidLiteralError } from './odata-syntax-error';
  * a user-typed value can only ever become one quoted, escaped literal.
  */
 
-const GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DECIMAL_PATTERN = /^-?\d+(\.\d+)?$/;
 /** Edm.DateTime text: `yyyy-mm-ddThh:mm[:ss[.fffffff]]`, with an optional `Z` (always UTC here). */
 const DATETIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?Z?$/;
@@ -55,7 +55,7 @@ export const literal = {
 
   /** A GUID in 8-4-4-4-12 hex form (braces not allowed); stored lower-cased. */
   guid(value: string): ODataLiteral {
-    if (typeof value !== 'string' || !GUID_PATTERN.test(value)) {
+    if (!isGuid(value)) {
       throw new InvalidLiteralError(
         'guid',
         `${describe(value)} is not a GUID like 7a4814f9-b0b8-ea11-a812-000d3a122b89`,

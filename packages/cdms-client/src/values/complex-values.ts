@@ -1,14 +1,12 @@
 import type { CdmsEntityReference, CdmsValueWrapper } from '../client/types';
 import { literal } from '../odata/literal';
 import { InvalidLiteralError } from '../odata/odata-syntax-error';
+import { isPlainObject } from './is-plain-object';
 
 /**
  * Builders and readers of CRM 2011's complex attribute values: lookups (`EntityReference`),
  * option sets (`OptionSetValue`) and money (`Money`). Readers accept every empty form CRM sends.
  */
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
 /**
  * A lookup value to send: `{ Id, LogicalName }`. `LogicalName` is needed when the lookup can
@@ -60,7 +58,7 @@ export function money(value: string | number): CdmsValueWrapper<string> {
  * ```
  */
 export function readEntityReferenceId(value: unknown): string | null {
-  const id = isObject(value) ? value.Id : value;
+  const id = isPlainObject(value) ? value.Id : value;
   if (id === null || id === undefined || id === '') return null;
   if (typeof id !== 'string')
     throw new InvalidLiteralError('entity reference', 'expected { Id: "<guid>" } or null');
@@ -74,7 +72,7 @@ export function readEntityReferenceId(value: unknown): string | null {
  * @throws InvalidLiteralError for any other shape.
  */
 export function readOptionSetValue(value: unknown): number | null {
-  const inner = isObject(value) ? value.Value : value;
+  const inner = isPlainObject(value) ? value.Value : value;
   if (inner === null || inner === undefined) return null;
   if (typeof inner !== 'number' || !Number.isSafeInteger(inner)) {
     throw new InvalidLiteralError('option set', 'expected { Value: <integer> } or null');
@@ -94,7 +92,7 @@ export function readOptionSetValue(value: unknown): number | null {
  * ```
  */
 export function readMoney(value: unknown): string | null {
-  const inner = isObject(value) ? value.Value : value;
+  const inner = isPlainObject(value) ? value.Value : value;
   if (inner === null || inner === undefined || inner === '') return null;
   if (typeof inner !== 'string' && typeof inner !== 'number') {
     throw new InvalidLiteralError('money', 'expected { Value: "<decimal>" } or null');

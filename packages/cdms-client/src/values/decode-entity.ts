@@ -1,14 +1,12 @@
 import type { CdmsEntity, CdmsValue } from '../client/types';
 import { InvalidLiteralError } from '../odata/odata-syntax-error';
 import { cdmsDateMilliseconds, formatCdmsDate } from './cdms-date';
+import { isPlainObject } from './is-plain-object';
 
 /**
  * Conversions between CRM 2011's JSON entity form and plain values: the client decodes every
  * entity it receives and encodes every body it sends with these two functions.
  */
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 
 /** `{ "__deferred": { "uri": … } }`: a navigation property that was not expanded; it is no value. */
 const isDeferred = (value: unknown): boolean => isPlainObject(value) && '__deferred' in value;
