@@ -290,7 +290,7 @@ describe('AdfsFormAuth', () => {
 
   it('fails clearly when the first page has no login form', async () => {
     nock(CRM).get('/ORG/').query(true).reply(200, '<html><body><h1>Welcome to IIS</h1></body></html>');
-    const auth = new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD });
+    const auth = new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD, loginRetries: false });
     const error = await captureError(auth.headers(context()));
     expect(isCdmsLoginError(error)).toBe(true);
     expect(error.message).toMatch(/without a login form/);
@@ -300,7 +300,7 @@ describe('AdfsFormAuth', () => {
   it('fails clearly when the credentials post answers an unexpected page', async () => {
     nock(CRM).get('/ORG/').query(true).reply(200, loginFormHtml());
     nock(CRM).post('/adfs/ls/').query(true).reply(200, '<html><body>Maintenance</body></html>');
-    const auth = new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD });
+    const auth = new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD, loginRetries: false });
     const error = await captureError(auth.headers(context()));
     expect(isCdmsLoginError(error)).toBe(true);
     expect(error.message).toMatch(/without a token form/);
@@ -309,7 +309,7 @@ describe('AdfsFormAuth', () => {
 
   it('fails with the status when a login page answers an error status', async () => {
     nock(CRM).get('/ORG/').query(true).reply(503, 'Service Unavailable');
-    const auth = new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD });
+    const auth = new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD, loginRetries: false });
     const error = await captureError(auth.headers(context()));
     expect(isCdmsLoginError(error)).toBe(true);
     expect(error.message).toContain('answered 503');
@@ -344,7 +344,7 @@ describe('AdfsFormAuth', () => {
       }
       return defaultAdapter(config);
     };
-    const auth = new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD });
+    const auth = new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD, loginRetries: false });
     const error = await captureError(auth.headers({ baseUrl: `${CRM}/ORG`, http }));
     expect(isCdmsLoginError(error)).toBe(true);
     expect(error.message).toBe(
@@ -438,7 +438,7 @@ describe('AdfsFormAuth', () => {
 
   it('lets the next call log in again after a failed login', async () => {
     nock(CRM).get('/ORG/').query(true).reply(500, 'boom');
-    const auth = new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD });
+    const auth = new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD, loginRetries: false });
     await expect(auth.headers(context())).rejects.toThrow(/answered 500/);
     mockLoginChain();
     expect((await auth.headers(context())).Cookie).toContain('MSISAuth=');

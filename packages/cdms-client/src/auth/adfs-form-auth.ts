@@ -1,8 +1,8 @@
-import type { CdmsLogger } from '../client/types';
+import type { CdmsLogger, CdmsRetryOptions } from '../client/types';
 import { CdmsInvalidArgumentError } from '../errors/cdms-invalid-argument-error';
 import { CdmsLoginError } from '../errors/cdms-login-error';
 import { redactUrl } from '../errors/redact';
-import { assertAdfsCredentials } from './adfs-credentials';
+import { assertAdfsCredentials, normaliseAdfsUrl } from './adfs-credentials';
 import type { CdmsAuthContext } from './cdms-auth';
 import { CookieJar } from './cookie-jar';
 import { CookieSessionAuth } from './cookie-session-auth';
@@ -11,16 +11,21 @@ import {
   findTextByIdSuffix,
   formFields,
   type HtmlForm,
+  isLoginForm,
   isTokenForm,
   parseHtmlForms,
   resolveFormAction,
 } from './html-form';
-import { LoginBrowser, type LoginPage } from './login-browser';
+import { isTransientStatus, LoginBrowser, type LoginPage } from './login-browser';
 import { redactSecrets } from './redact-secrets';
 
 /** Options of {@link AdfsFormAuth}. */
 export interface AdfsFormAuthOptions {
-  /** The ADFS root, sent as `whr` (home realm), e.g. `https://adfs.example.org/adfs/services/trust`. */
+  /**
+   * Where ADFS is: its trust identifier `https://adfs.example.org/adfs/services/trust` or its root
+   * `https://adfs.example.org` (both mean the same; see `normaliseAdfsUrl`). Sent as `whr` (home
+   * realm) in its identifier form.
+   */
   adfsUrl: string;
   username: string;
   password: string;
@@ -28,6 +33,12 @@ export interface AdfsFormAuthOptions {
   cookieStore?: CookieStore;
   /** Most token forms (`wresult`) to post through the STS chain before giving up. @default 5 */
   maxHops?: number;
+  /**
+   * How often a sign-in that failed for a passing reason (a sign-in page without its form, a 5xx,
+   * a connection reset) is tried again, with backoff; wrong credentials never are. `false` disables.
+   * @default { limit: 3, minTimeoutMs: 500, maxTimeoutMs: 5000 }
+   */
+  loginRetries?: CdmsRetryOptions | false;
   /** A cookie expiring within this many milliseconds counts as expired. @default 30000 */
   expirySkewMs?: number;
   /** Receives one debug line per login request (URLs redacted, never bodies or cookies). */
@@ -47,7 +58,10 @@ export interface AdfsFormAuthOptions {
  *    `Cookie`, and saves them to `cookieStore`.
  *
  * The session is reused (from memory, else from `cookieStore`) until one of its cookies
- * expires (`Expires`/`Max-Age`) or the client calls `invalidate()` after a 401. Concurrent
+ * expires (`Expires`/`Max-Age`) or the client calls `invalidate()` after an expiry answer (a
+ * 401, a redirect to the sign-in page, or a sign-in page instead of data). A sign-in page
+ * without its form, a 5xx or a reset during sign-in is tried again (`loginRetries`); rejected
+ * credentials are not. Concurrent
  * `headers()` calls share one login (and so the `signal` of the call that started it). Credentials, cookies and tokens never appear in errors or
  * logs.
  *
@@ -79,8 +93,8 @@ export class AdfsFormAuth extends CookieSessionAuth {
     if (!Number.isInteger(maxHops) || maxHops < 1) {
       throw new CdmsInvalidArgumentError('AdfsFormAuth: maxHops must be a positive integer');
     }
-    super(options);
-    this.#adfsUrl = options.adfsUrl;
+    super(options, 'AdfsFormAuth');
+    this.#adfsUrl = normaliseAdfsUrl(options.adfsUrl).identifier;
     this.#username = options.username;
     this.#password = options.password;
     this.#maxHops = maxHops;
@@ -143,13 +157,14 @@ export class AdfsFormAuth extends CookieSessionAuth {
     if (!credentialsPosted && hops === 0) {
       throw new CdmsLoginError(
         `ADFS login failed: ${redactUrl(page.url)} answered ${page.status} without a login form (no inputs named …Username/…Password) or token form; check baseUrl and adfsUrl`,
-        { url: page.url, status: page.status },
+        // The sign-in page sometimes comes back without its form: worth another try.
+        { url: page.url, status: page.status, transient: true },
       );
     }
     if (hops === 0) {
       throw new CdmsLoginError(
         `ADFS login failed: after the credentials were posted, ${redactUrl(page.url)} answered ${page.status} without a token form (wresult)`,
-        { url: page.url, status: page.status },
+        { url: page.url, status: page.status, transient: true },
       );
     }
     const cookies = jar.cookiesFor(organisationRoot);
@@ -187,11 +202,7 @@ export class AdfsFormAuth extends CookieSessionAuth {
     throw new CdmsLoginError(`ADFS login failed: ${redactUrl(page.url)} answered ${page.status}`, {
       url: page.url,
       status: page.status,
+      transient: isTransientStatus(page.status),
     });
   }
-}
-
-function isLoginForm(form: HtmlForm): boolean {
-  const names = form.inputs.map((input) => input.name.toLowerCase());
-  return names.some((name) => name.includes('username')) && names.some((name) => name.includes('password'));
 }

@@ -181,6 +181,17 @@ export function resolveFormAction(form: HtmlForm, pageUrl: string): string {
 }
 
 /**
+ * Whether a form is a sign-in form: it has inputs whose names contain `Username` and `Password`
+ * (ADFS 2.0 `FormsSignIn.aspx`: `ctl00$ContentPlaceHolder1$UsernameTextBox`, `…PasswordTextBox`).
+ *
+ * @internal
+ */
+export function isLoginForm(form: HtmlForm): boolean {
+  const names = form.inputs.map((input) => input.name.toLowerCase());
+  return names.some((name) => name.includes('username')) && names.some((name) => name.includes('password'));
+}
+
+/**
  * Whether `form` carries a WS-Federation token (`wresult`): the form a browser auto-posts to the
  * next STS or to the relying party.
  *

@@ -25,6 +25,13 @@ export interface LoginBrowserOptions {
   readonly maxRedirects?: number;
 }
 
+/**
+ * Whether a status during sign-in says "try again later" (408, 429, 5xx). @internal
+ */
+export function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 429 || (status >= 500 && status < 600);
+}
+
 const HTML_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 
@@ -152,10 +159,8 @@ export class LoginBrowser {
       logger?.warn('CDMS login request failed', { method, url: redactUrl(url), reason });
       throw new CdmsLoginError(
         `Login failed: ${method} ${redactUrl(url)} could not be completed (${reason})`,
-        {
-          method,
-          url,
-        },
+        // No answer (a reset, a timeout): worth another try.
+        { method, url, transient: true },
       );
     }
     logger?.debug('CDMS login request', {

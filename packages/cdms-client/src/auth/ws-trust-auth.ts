@@ -1,25 +1,29 @@
-import type { CdmsLogger } from '../client/types';
+import type { CdmsLogger, CdmsRetryOptions } from '../client/types';
 import { CdmsInvalidArgumentError } from '../errors/cdms-invalid-argument-error';
 import { CdmsLoginError } from '../errors/cdms-login-error';
 import { redactUrl } from '../errors/redact';
-import { assertAdfsCredentials } from './adfs-credentials';
+import { assertAdfsCredentials, normaliseAdfsUrl } from './adfs-credentials';
 import type { CdmsAuthContext } from './cdms-auth';
 import { CookieJar } from './cookie-jar';
 import { CookieSessionAuth } from './cookie-session-auth';
 import type { CookieStore, StoredCookie, StoredCookies } from './cookie-store';
 import { formFields, isTokenForm, parseHtmlForms, resolveFormAction } from './html-form';
-import { LoginBrowser } from './login-browser';
+import { isTransientStatus, LoginBrowser } from './login-browser';
 import { redactSecrets } from './redact-secrets';
 import { buildWsTrustIssueEnvelope, WS_TRUST_ISSUE_ACTION } from './ws-trust-envelope';
 import { parseWsTrustResponse, type WsTrustToken } from './ws-trust-response';
 
 /** Options of {@link WsTrustAuth}. */
 export interface WsTrustAuthOptions {
-  /** The ADFS root, e.g. `https://adfs.example.org` (the trust endpoint path is appended). */
+  /**
+   * Where ADFS is: its trust identifier `https://adfs.example.org/adfs/services/trust` or its root
+   * `https://adfs.example.org` (both mean the same, as for `AdfsFormAuth`); `endpointPath` is
+   * appended to the root.
+   */
   adfsUrl: string;
   username: string;
   password: string;
-  /** The STS endpoint path under `adfsUrl`. @default '/adfs/services/trust/13/usernamemixed' */
+  /** The STS endpoint path under the ADFS root. @default '/adfs/services/trust/13/usernamemixed' */
   endpointPath?: string;
   /**
    * The relying party identifier the token is requested for (`wsp:AppliesTo`): the CRM's
@@ -30,6 +34,12 @@ export interface WsTrustAuthOptions {
   cookieStore?: CookieStore;
   /** Most extra token forms (`wresult`) to follow after the sign-in post. @default 5 */
   maxHops?: number;
+  /**
+   * How often a sign-in that failed for a passing reason (a sign-in page without its form, a 5xx,
+   * a connection reset) is tried again, with backoff; wrong credentials never are. `false` disables.
+   * @default { limit: 3, minTimeoutMs: 500, maxTimeoutMs: 5000 }
+   */
+  loginRetries?: CdmsRetryOptions | false;
   /** A cookie (or token) expiring within this many milliseconds counts as expired. @default 30000 */
   expirySkewMs?: number;
   /** Receives one debug line per request (URLs redacted, never bodies, tokens or cookies). */
@@ -43,7 +53,7 @@ export interface WsTrustAuthOptions {
  *
  * What it does:
  * 1. **Token request** ({@link WsTrustAuth.requestToken}): POSTs a WS-Trust 1.3 `Issue` request
- *    with a WS-Security UsernameToken to `{adfsUrl}/adfs/services/trust/13/usernamemixed`, for
+ *    with a WS-Security UsernameToken to `{ADFS root}/adfs/services/trust/13/usernamemixed`, for
  *    a *bearer* token that applies to `appliesTo`, and reads the `RequestSecurityTokenResponse`
  *    and its lifetime. A SOAP fault (HTTP 500) becomes a `CdmsLoginError` with the fault's
  *    `Reason/Text`, e.g. `ID3242: The security token could not be authenticated or authorized.`
@@ -64,7 +74,8 @@ export interface WsTrustAuthOptions {
  *
  * @example
  * ```ts
- * const auth = new WsTrustAuth({ adfsUrl: 'https://adfs.example.org', username, password });
+ * const auth = new WsTrustAuth({ adfsUrl: 'https://adfs.example.org/adfs/services/trust', username, password });
+ * // POST https://adfs.example.org/adfs/services/trust/13/usernamemixed (the root https://adfs.example.org works too)
  * const client = new CdmsClient({ baseUrl: 'https://crm.example.org/ORG', auth });
  * ```
  */
@@ -82,9 +93,9 @@ export class WsTrustAuth extends CookieSessionAuth {
     if (!Number.isInteger(maxHops) || maxHops < 0) {
       throw new CdmsInvalidArgumentError('WsTrustAuth: maxHops must be a non-negative integer');
     }
-    super(options);
+    super(options, 'WsTrustAuth');
     const endpointPath = options.endpointPath ?? '/adfs/services/trust/13/usernamemixed';
-    this.#endpoint = `${options.adfsUrl.replace(/\/+$/, '')}/${endpointPath.replace(/^\/+/, '')}`;
+    this.#endpoint = `${normaliseAdfsUrl(options.adfsUrl).root}/${endpointPath.replace(/^\/+/, '')}`;
     this.#appliesTo = options.appliesTo;
     this.#username = options.username;
     this.#password = options.password;
@@ -131,6 +142,8 @@ export class WsTrustAuth extends CookieSessionAuth {
         method: 'POST',
         url: this.#endpoint,
         status: answer.status,
+        // Not a SOAP fault (which judges the credentials): a busy or failing server.
+        transient: isTransientStatus(answer.status),
       });
     }
     this.#logger?.debug('CDMS login: WS-Trust token issued', {
@@ -161,7 +174,7 @@ export class WsTrustAuth extends CookieSessionAuth {
       if (page.status >= 400) {
         throw new CdmsLoginError(
           `WS-Trust sign-in failed: ${redactUrl(page.url)} answered ${page.status} to the token post`,
-          { method: 'POST', url: page.url, status: page.status },
+          { method: 'POST', url: page.url, status: page.status, transient: isTransientStatus(page.status) },
         );
       }
       const tokenForm = parseHtmlForms(page.body).find(isTokenForm);

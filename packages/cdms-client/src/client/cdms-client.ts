@@ -1,6 +1,6 @@
 import axios, { type AxiosInstance } from 'axios';
 import pRetry from 'p-retry';
-import type { CdmsAuth } from '../auth/cdms-auth';
+import type { CdmsAuth, CdmsAuthAttempt } from '../auth/cdms-auth';
 import { type CdmsError, isCdmsError } from '../errors/cdms-error';
 import { CdmsInvalidArgumentError } from '../errors/cdms-invalid-argument-error';
 import { CdmsLoginError } from '../errors/cdms-login-error';
@@ -22,7 +22,13 @@ import {
   withQuery,
 } from './entity-url';
 import type { CdmsGetOptions, CdmsListAllOptions } from './method-options';
-import { type CdmsRequest, type CdmsResponse, NO_CONTENT_STATUSES, sendAttempt } from './request';
+import {
+  type CdmsRequest,
+  type CdmsResponse,
+  NO_CONTENT_STATUSES,
+  type RawAnswer,
+  sendAttempt,
+} from './request';
 import {
   type AttemptKind,
   type CdmsClientStats,
@@ -57,7 +63,8 @@ interface RetryState {
  *
  * Every request carries `Accept`, `DataServiceVersion: 2.0`, `MaxDataServiceVersion: 2.0` and the
  * headers of `options.auth`. Transient failures (5xx, 429, timeouts, connection resets) are
- * retried with backoff; a 401 invalidates the session and replays the request once.
+ * retried with backoff; an expired session (a 401, a redirect to the sign-in page, or a sign-in page
+ * where JSON was expected) is dropped, signed in again once, and the request replayed once.
  *
  * @example
  * ```ts
@@ -411,21 +418,30 @@ export class CdmsClient {
     return resolved;
   }
 
-  /** Runs a request with the retry policy and the one-time replay after a 401. */
+  /** Runs a request with the retry policy and the one-time replay after an expired session. */
   async #execute(
     request: CdmsRequest,
     options: { retryable: boolean; state?: RetryState },
   ): Promise<CdmsResponse> {
     const state = options.state ?? { retries: 0 };
     let attempt = 0;
-    let replayedAfter401 = false;
+    let replayedAfterExpiry = false;
 
+    /** The auth headers of the last attempt: the session an expiry answer rejected. */
+    let sentHeaders: Record<string, string> = {};
     const sendOnce = async (kind: AttemptKind): Promise<CdmsResponse> => {
       const authHeaders = await this.#authHeaders(request);
+      sentHeaders = authHeaders;
       attempt += 1;
       const started = performance.now();
       try {
-        const response = await sendAttempt(this.#http, request, authHeaders, this.#timeoutMs);
+        const response = await sendAttempt(
+          this.#http,
+          request,
+          authHeaders,
+          this.#timeoutMs,
+          this.#authExchange(),
+        );
         this.#record(request, kind, attempt, started, response.status, undefined);
         return response;
       } catch (error) {
@@ -439,14 +455,20 @@ export class CdmsClient {
       try {
         return await sendOnce(kind);
       } catch (error) {
-        if (this.#auth === undefined || replayedAfter401 || !isCdmsUnauthorizedError(error)) throw error;
-        replayedAfter401 = true;
-        this.#logger?.warn('CDMS answered 401; renewing the session and replaying once', {
+        if (this.#auth === undefined || replayedAfterExpiry || !isCdmsUnauthorizedError(error)) throw error;
+        // A 401, a redirect to the sign-in page or a sign-in page: the authentication layer
+        // answered, so the request did not reach CRM and replaying it (any method) is safe.
+        replayedAfterExpiry = true;
+        this.#logger?.warn('CDMS session expired; renewing the session and replaying once', {
           method: request.method,
           url: redactUrl(request.url),
           operation: request.operation,
+          status: error.status,
+          sessionExpiry: error.sessionExpiry,
         });
-        await this.#auth.invalidate();
+        // Only the session this request was sent with: a newer one (signed in meanwhile by a
+        // concurrent request) is kept.
+        await this.#auth.invalidate({ headers: sentHeaders });
         return sendOnce('auth-replay');
       }
     };
@@ -481,6 +503,14 @@ export class CdmsClient {
         },
       },
     );
+  }
+
+  /** The auth's own handshake (NTLM, Negotiate), when it has one. */
+  #authExchange(): ((send: (attempt: CdmsAuthAttempt) => Promise<RawAnswer>) => Promise<RawAnswer>) | undefined {
+    const auth = this.#auth;
+    if (auth?.exchange === undefined) return undefined;
+    const context = { baseUrl: this.baseUrl, http: this.#http };
+    return (send) => auth.exchange!(context, send);
   }
 
   async #authHeaders(request: CdmsRequest): Promise<Record<string, string>> {

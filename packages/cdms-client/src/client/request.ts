@@ -1,4 +1,6 @@
 import type { AxiosInstance } from 'axios';
+import type { CdmsAuthAttempt } from '../auth/cdms-auth';
+import { type CdmsSessionExpiry, detectSessionExpiry } from '../auth/session-expiry';
 import { CdmsBadRequestError } from '../errors/cdms-bad-request-error';
 import { CdmsConflictError } from '../errors/cdms-conflict-error';
 import type { CdmsError, CdmsErrorOptions } from '../errors/cdms-error';
@@ -51,24 +53,57 @@ function protocolHeaders(request: CdmsRequest): Record<string, string> {
   };
 }
 
+/** @internal One HTTP answer, before it is judged. */
+export interface RawAnswer {
+  readonly status: number;
+  /** Lower-case response headers. */
+  readonly headers: Readonly<Record<string, unknown>>;
+  readonly body: string;
+}
+
 /**
  * @internal Sends one attempt and maps every failure to a `CdmsError`. Statuses never throw inside
- * axios (`validateStatus`), so no axios error carrying the request headers ever escapes.
+ * axios (`validateStatus`), so no axios error carrying the request headers ever escapes. A
+ * connection-based auth (`exchange`) may send the request several times (its handshake). An
+ * answer that means "sign in again" (401, a redirect to the sign-in page, a sign-in page instead
+ * of JSON) is a `CdmsUnauthorizedError` carrying its shape in `sessionExpiry`.
  */
 export async function sendAttempt(
   http: AxiosInstance,
   request: CdmsRequest,
   authHeaders: Record<string, string>,
   timeoutMs: number,
+  exchange?: (send: (attempt: CdmsAuthAttempt) => Promise<RawAnswer>) => Promise<RawAnswer>,
 ): Promise<CdmsResponse> {
-  let status: number;
-  let body: string;
-  let retryAfter: unknown;
+  const send = (attempt: CdmsAuthAttempt) =>
+    transmit(http, request, { ...authHeaders, ...attempt.headers }, timeoutMs, attempt);
+  const { status, headers, body } = exchange === undefined ? await send({}) : await exchange(send);
+  const expiry = detectSessionExpiry({
+    status,
+    location: headerText(headers.location),
+    contentType: headerText(headers['content-type']),
+    body,
+  });
+  // A 401 is reported by status below, with CRM's message.
+  if (expiry !== undefined && expiry !== 'status-401') throw sessionExpiredFailure(request, status, expiry);
+  if (request.expectedStatuses.includes(status)) return { status, body };
+  throw statusFailure(request, status, body, parseRetryAfter(headers['retry-after']));
+}
+
+/** One HTTP exchange; a network failure becomes a `CdmsError`, every status is an answer. */
+async function transmit(
+  http: AxiosInstance,
+  request: CdmsRequest,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  agents: CdmsAuthAttempt,
+): Promise<RawAnswer> {
   try {
     const response = await http.request<string>({
       url: request.url,
       method: request.method === 'MERGE' ? 'POST' : request.method,
-      headers: { ...authHeaders, ...protocolHeaders(request) },
+      // The auth headers go first so they cannot override the protocol headers.
+      headers: { ...headers, ...protocolHeaders(request) },
       data: request.body,
       timeout: timeoutMs,
       responseType: 'text',
@@ -77,16 +112,36 @@ export async function sendAttempt(
       validateStatus: () => true,
       // A redirect here is a login page or a misconfigured URL: report it, do not follow it with cookies.
       maxRedirects: 0,
+      ...(agents.httpAgent === undefined ? {} : { httpAgent: agents.httpAgent }),
+      ...(agents.httpsAgent === undefined ? {} : { httpsAgent: agents.httpsAgent }),
     });
-    status = response.status;
-    body =
+    const body =
       typeof response.data === 'string' ? response.data : response.data == null ? '' : String(response.data);
-    retryAfter = response.headers?.['retry-after'];
+    return { status: response.status, headers: { ...(response.headers ?? {}) }, body };
   } catch (error) {
     throw networkFailure(request, error, timeoutMs);
   }
-  if (request.expectedStatuses.includes(status)) return { status, body };
-  throw statusFailure(request, status, body, parseRetryAfter(retryAfter));
+}
+
+function headerText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
+}
+
+const EXPIRY_DESCRIPTIONS: Readonly<Record<Exclude<CdmsSessionExpiry, 'status-401'>, string>> = {
+  'sign-in-redirect': 'redirected to the sign-in page: the session expired',
+  'sign-in-page': 'answered with a sign-in page instead of data: the session expired',
+};
+
+function sessionExpiredFailure(
+  request: CdmsRequest,
+  status: number,
+  expiry: Exclude<CdmsSessionExpiry, 'status-401'>,
+): CdmsUnauthorizedError {
+  return new CdmsUnauthorizedError(
+    `${request.method} ${redactUrl(request.url)} ${EXPIRY_DESCRIPTIONS[expiry]} (${status})`,
+    { status, method: request.method, url: request.url, sessionExpiry: expiry },
+  );
 }
 
 /** The error for an unexpected status, chosen by status. */
@@ -106,7 +161,7 @@ function statusFailure(
   };
   const message = requestFailureMessage({ method: request.method, url: request.url, status, odataMessage });
   if (status === 400) return new CdmsBadRequestError(message, options);
-  if (status === 401) return new CdmsUnauthorizedError(message, options);
+  if (status === 401) return new CdmsUnauthorizedError(message, { ...options, sessionExpiry: 'status-401' });
   if (status === 403) return new CdmsForbiddenError(message, options);
   if (status === 404) return new CdmsNotFoundError(message, options);
   // The server gave up waiting for the request: as retryable as a client-side timeout.
