@@ -7,12 +7,14 @@ export type { CdmsErrorCode, CdmsErrorOptions } from './errors/cdms-error';
 export { CdmsError, isCdmsError } from './errors/cdms-error';
 export { CdmsForbiddenError, isCdmsForbiddenError } from './errors/cdms-forbidden-error';
 export { CdmsInvalidArgumentError, isCdmsInvalidArgumentError } from './errors/cdms-invalid-argument-error';
+export type { CdmsLoginErrorOptions } from './errors/cdms-login-error';
 export { CdmsLoginError, isCdmsLoginError } from './errors/cdms-login-error';
 export { CdmsNetworkError, isCdmsNetworkError } from './errors/cdms-network-error';
 export { CdmsNotFoundError, isCdmsNotFoundError } from './errors/cdms-not-found-error';
 export { CdmsServerError, isCdmsServerError } from './errors/cdms-server-error';
 export { CdmsTimeoutError, isCdmsTimeoutError } from './errors/cdms-timeout-error';
 export { CdmsTooManyRequestsError, isCdmsTooManyRequestsError } from './errors/cdms-too-many-requests-error';
+export type { CdmsUnauthorizedErrorOptions } from './errors/cdms-unauthorized-error';
 export { CdmsUnauthorizedError, isCdmsUnauthorizedError } from './errors/cdms-unauthorized-error';
 export {
   CdmsUnexpectedResponseError,
@@ -131,13 +133,26 @@ export { decodeEntity, encodeEntity } from './values/decode-entity';
 // #region auth
 export type { AdfsFormAuthOptions } from './auth/adfs-form-auth';
 export { AdfsFormAuth } from './auth/adfs-form-auth';
-export type { CdmsAuth, CdmsAuthContext } from './auth/cdms-auth';
+export type {
+  CdmsAuth,
+  CdmsAuthAnswer,
+  CdmsAuthAttempt,
+  CdmsAuthContext,
+  CdmsRejectedSession,
+} from './auth/cdms-auth';
+export type { CookieSessionAuthOptions } from './auth/cookie-session-auth';
+export { CookieSessionAuth } from './auth/cookie-session-auth';
 export type { CookieStore, StoredCookie, StoredCookies } from './auth/cookie-store';
 export type { EncryptedFileCookieStoreOptions } from './auth/encrypted-file-cookie-store';
 export { EncryptedFileCookieStore } from './auth/encrypted-file-cookie-store';
 export type { CookieAuthOptions, HeadersAuthOptions } from './auth/headers-auth';
 export { CookieAuth, HeadersAuth } from './auth/headers-auth';
+export { DEFAULT_LOGIN_RETRIES } from './auth/login-retries';
 export { MemoryCookieStore } from './auth/memory-cookie-store';
+export type { NtlmAuthOptions } from './auth/ntlm-auth';
+export { NtlmAuth } from './auth/ntlm-auth';
+export type { NtlmScheme } from './auth/ntlm-messages';
+export type { CdmsSessionExpiry } from './auth/session-expiry';
 export type { WsTrustAuthOptions } from './auth/ws-trust-auth';
 export { WsTrustAuth } from './auth/ws-trust-auth';
 export type { WsTrustToken } from './auth/ws-trust-response';

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type EmulatorResponse, escapeXml, htmlResponse } from './emulator-response';
+import { type EmulatorResponse, errorResponse, escapeXml, htmlResponse } from './emulator-response';
 import type { EmulatorAuthOptions } from './types';
 
 /** The path of the identity-provider STS (the ADFS login form posts here). */
@@ -90,16 +90,41 @@ export class AdfsLogin {
   readonly #now: () => number;
   readonly #tokens = new Map<string, IssuedToken>();
   readonly #sessions = new Map<string, number>();
+  /** Sign-in pages still to be served without their form (`flakySignInPages`). */
+  #flakyPagesLeft: number;
 
   constructor(options: EmulatorAuthOptions, now: () => number) {
     this.#options = options;
     this.#now = now;
+    this.#flakyPagesLeft = options.flakySignInPages ?? 0;
   }
 
-  /** Forgets every session and token. */
+  /** Forgets every session and token; the flaky sign-in pages start over. */
   clear(): void {
     this.#tokens.clear();
     this.#sessions.clear();
+    this.#flakyPagesLeft = this.#options.flakySignInPages ?? 0;
+  }
+
+  /** Ends every session now: the next data request gets the `expiredSession` answer. */
+  expireSessions(): void {
+    this.#sessions.clear();
+  }
+
+  /**
+   * What a data-service request without a live session gets, by `expiredSession`: a 401 with
+   * CRM's error body, a 302 to the ADFS sign-in page (what CRM 2011 IFD does), or that sign-in
+   * page itself with 200 (the redirect followed).
+   */
+  unauthenticatedAnswer(context: AdfsLoginContext, wantsJson: boolean): EmulatorResponse {
+    const shape = this.#options.expiredSession ?? 'status-401';
+    if (shape === 'sign-in-redirect') {
+      return htmlResponse(302, '<html><head><title>Object moved</title></head><body>Object moved.</body></html>', {
+        Location: this.#signInAction(context, defaultContext(context)),
+      });
+    }
+    if (shape === 'sign-in-page') return this.#loginForm(context, defaultContext(context), undefined, '');
+    return errorResponse(401, 'The user is not authenticated: sign in again.', wantsJson);
   }
 
   /** True when the request carries a live `MSISAuth` session cookie. */
@@ -131,7 +156,7 @@ export class AdfsLogin {
     if (request.pathname === ADFS_LOGIN_PATH) {
       const query = new URLSearchParams(request.rawQuery);
       const wctx = query.get('wctx') ?? defaultContext(context);
-      if (request.method !== 'POST') return this.#loginForm(context, wctx, undefined, '');
+      if (request.method !== 'POST') return this.#signInPage(context, wctx);
       const username = form.get(ADFS_USERNAME_FIELD) ?? '';
       const password = form.get(ADFS_PASSWORD_FIELD) ?? '';
       if (username !== this.#options.username || password !== this.#options.password) {
@@ -163,7 +188,24 @@ export class AdfsLogin {
         '<html><head><title>Microsoft Dynamics CRM</title></head><body>CRM</body></html>',
       );
     }
-    return this.#loginForm(context, defaultContext(context), undefined, '');
+    return this.#signInPage(context, defaultContext(context));
+  }
+
+  /** The sign-in page a browser asks for: without its form while `flakySignInPages` lasts. */
+  #signInPage(context: AdfsLoginContext, wctx: string): EmulatorResponse {
+    if (this.#flakyPagesLeft > 0) {
+      this.#flakyPagesLeft -= 1;
+      return htmlResponse(
+        200,
+        '<html><head><title>Sign In</title></head><body><p>An error occurred. Contact your administrator for more information.</p></body></html>',
+      );
+    }
+    return this.#loginForm(context, wctx, undefined, '');
+  }
+
+  #signInAction(context: AdfsLoginContext, wctx: string): string {
+    const realm = `${context.origin}${context.organisationPath}/`;
+    return `${context.origin}${ADFS_LOGIN_PATH}?wa=wsignin1.0&wtrealm=${encodeURIComponent(realm)}&wctx=${encodeURIComponent(wctx)}`;
   }
 
   #issue(stage: IssuedToken['stage']): string {
@@ -186,8 +228,7 @@ export class AdfsLogin {
     error: string | undefined,
     username: string,
   ): EmulatorResponse {
-    const realm = `${context.origin}${context.organisationPath}/`;
-    const action = `${context.origin}${ADFS_LOGIN_PATH}?wa=wsignin1.0&wtrealm=${encodeURIComponent(realm)}&wctx=${encodeURIComponent(wctx)}`;
+    const action = this.#signInAction(context, wctx);
     const errorHtml =
       error === undefined
         ? ''

@@ -24,6 +24,7 @@ export type {
   EmulatorFaultMatcher,
   EmulatorFaultRule,
   EmulatorInputRecord,
+  EmulatorNtlmOptions,
   EmulatorOperation,
   EmulatorRecord,
   EmulatorRequestFilter,

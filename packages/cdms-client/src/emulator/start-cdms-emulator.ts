@@ -11,6 +11,7 @@ import { FaultRegistry } from './fault-registry';
 import { buildMetadataModel } from './metadata-model';
 import { ODataService } from './odata-service';
 import { orderRows } from './order-rows';
+import { NtlmLogin } from './ntlm-login';
 import { loggableBody, loggableHeaders, loggableQuery, matchesRequestFilter } from './request-log';
 import { effectiveMethod, routeServiceRequest } from './service-route';
 import type {
@@ -63,7 +64,9 @@ function header(request: IncomingMessage, name: string): string | undefined {
  * `$select`, `$top`, `$skip`, 50-row pages with `__next`), retrieve, create (201), MERGE/PUT
  * update (204), delete (204) and `$metadata`; server-maintained `CreatedOn`/`ModifiedOn`/
  * `VersionNumber`; CRM's error bodies; fault injection; a request log; and, with `auth`, the
- * ADFS-like login described on `EmulatorAuthOptions` (cookie `MSISAuth`, 401 without it).
+ * ADFS-like login described on `EmulatorAuthOptions` (cookie `MSISAuth`; without it a 401, a
+ * redirect to the sign-in page or the sign-in page itself), or with `ntlm`, Windows
+ * authentication (`EmulatorNtlmOptions`).
  *
  * Every instance owns all its state; `close()` frees the port.
  *
@@ -100,7 +103,11 @@ export async function startCdmsEmulator(options: CdmsEmulatorOptions = {}): Prom
   const store = new EntityStore(catalog, now);
   const faults = new FaultRegistry();
   for (const rule of options.faults ?? []) faults.add(rule.match, rule.fault);
+  if (options.auth !== undefined && options.ntlm !== undefined) {
+    throw new CdmsEmulatorError(500, 'Choose one of auth (ADFS) and ntlm (Windows authentication), not both.');
+  }
   const login = options.auth === undefined ? undefined : new AdfsLogin(options.auth, now);
+  const windowsLogin = options.ntlm === undefined ? undefined : new NtlmLogin(options.ntlm);
   const log: EmulatorRequestLog[] = [];
   const sockets = new Set<Socket>();
   const pendingDelays = new Set<() => void>();
@@ -220,10 +227,14 @@ export async function startCdmsEmulator(options: CdmsEmulatorOptions = {}): Prom
       if (rawQuery.length > maxQueryStringLength) {
         reply = htmlResponse(404, QUERY_STRING_TOO_LONG);
       } else if (relativePath !== undefined && route !== undefined) {
-        if (login !== undefined && !login.isAuthenticated(header(request, 'cookie'))) {
-          throw new CdmsEmulatorError(401, 'The user is not authenticated: sign in again.');
+        const ntlmVerdict = windowsLogin?.authorize(request.socket, header(request, 'authorization'), wantsJson);
+        if (ntlmVerdict?.authorized === false) {
+          reply = ntlmVerdict.answer;
+        } else if (login !== undefined && !login.isAuthenticated(header(request, 'cookie'))) {
+          reply = login.unauthenticatedAnswer(loginContext, wantsJson);
+        } else {
+          reply = service.handle({ method: effective, route, relativePath, rawQuery, body, wantsJson });
         }
-        reply = service.handle({ method: effective, route, relativePath, rawQuery, body, wantsJson });
       } else if (login?.handles(pathname, loginContext)) {
         reply = login.handle(
           { method, pathname, rawQuery, body, cookieHeader: header(request, 'cookie') },
@@ -311,7 +322,12 @@ export async function startCdmsEmulator(options: CdmsEmulatorOptions = {}): Prom
       store.clear();
       faults.clear();
       login?.clear();
+      windowsLogin?.clear();
       log.length = 0;
+    },
+    expireSessions: () => {
+      login?.expireSessions();
+      windowsLogin?.clear();
     },
     addFault: (matcher, fault) => faults.add(matcher, fault),
     clearFaults: () => faults.clear(),

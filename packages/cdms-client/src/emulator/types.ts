@@ -155,6 +155,38 @@ export interface EmulatorAuthOptions {
   readonly password: string;
   /** How long the authentication cookie stays valid (measured with `options.clock`). @default 3600000 */
   readonly cookieTtlMs?: number;
+  /**
+   * What a data request without a live session gets: `'status-401'` (a 401 with CRM's error
+   * body), `'sign-in-redirect'` (302 `Location: HOST/adfs/ls/?wa=wsignin1.0&wtrealm=…&wctx=…`,
+   * what CRM 2011 IFD answers once the claims session expired) or `'sign-in-page'` (200, the
+   * ADFS sign-in form: the redirect followed). @default 'status-401'
+   */
+  readonly expiredSession?: 'status-401' | 'sign-in-redirect' | 'sign-in-page';
+  /**
+   * The first this-many sign-in pages (`GET {org}/?whr=…`, `GET /adfs/ls/…`) come back 200
+   * without the form, as the real one sometimes does. `reset()` starts the count again. @default 0
+   */
+  readonly flakySignInPages?: number;
+}
+
+/**
+ * Windows authentication (NTLM, and Negotiate carrying NTLM) as IIS does it for on-premises CRM:
+ * a data request without an authenticated connection gets `401` with `WWW-Authenticate: NTLM`
+ * (and `Negotiate`); the client sends a type 1 message, gets `401 WWW-Authenticate: NTLM <type 2>`
+ * (a fresh challenge, bound to that connection), then sends the type 3 message **on the same
+ * connection**. The NTLMv2 response is verified for the configured user (HMAC-MD5 of the
+ * challenge and the client's blob with the user's NTOWFv2 key), so a wrong password gets 401.
+ * Once authenticated, the connection stays authenticated while it is kept alive; NTLMv1
+ * responses are refused.
+ */
+export interface EmulatorNtlmOptions {
+  /** The user name, alone or as `DOMAIN\\user` or `user@domain` (compared case-insensitively). */
+  readonly username: string;
+  readonly password: string;
+  /** The NetBIOS domain sent in the challenge. @default the domain of `username`, else 'CORP' */
+  readonly domain?: string;
+  /** The schemes offered in the first 401. @default ['Negotiate', 'NTLM'] */
+  readonly schemes?: readonly ('NTLM' | 'Negotiate')[];
 }
 
 /** Options of `startCdmsEmulator`. */
@@ -179,8 +211,10 @@ export interface CdmsEmulatorOptions {
   latencyMs?: number;
   /** Faults active from the start. */
   faults?: readonly EmulatorFaultRule[];
-  /** Require the ADFS-like login; without it every request is accepted. */
+  /** Require the ADFS-like login; without it (and without `ntlm`) every request is accepted. */
   auth?: EmulatorAuthOptions;
+  /** Require Windows authentication (NTLM/Negotiate) instead; see `EmulatorNtlmOptions`. */
+  ntlm?: EmulatorNtlmOptions;
   /** The current time (for `CreatedOn`/`ModifiedOn` and cookie expiry). @default () => new Date() */
   clock?: () => Date | number;
 }
@@ -261,6 +295,11 @@ export interface CdmsEmulator {
   clearRequests(): void;
   /** Back to a fresh emulator on the same port: no records, no requests, no faults, no sessions. */
   reset(): void;
+  /**
+   * Ends every session now (claims cookies and NTLM-authenticated connections): the next data
+   * request gets the `auth.expiredSession` answer, or a new NTLM challenge.
+   */
+  expireSessions(): void;
   /** Adds a fault (see `EmulatorFault`). */
   addFault(matcher: EmulatorFaultMatcher, fault: EmulatorFault): void;
   /** Removes every fault. */
