@@ -16,7 +16,11 @@ export interface AdfsCredentials {
  * @internal
  */
 export function assertAdfsCredentials(strategy: string, options: AdfsCredentials): void {
-  if (typeof options.adfsUrl !== 'string' || !/^https?:\/\/[^/]/i.test(options.adfsUrl) || !URL.canParse(options.adfsUrl)) {
+  if (
+    typeof options.adfsUrl !== 'string' ||
+    !/^https?:\/\/[^/]/i.test(options.adfsUrl) ||
+    !URL.canParse(options.adfsUrl)
+  ) {
     throw new CdmsInvalidArgumentError(`${strategy}: adfsUrl must be an absolute http(s) URL`);
   }
   if (typeof options.username !== 'string' || options.username.length === 0) {
@@ -36,7 +40,8 @@ export interface NormalisedAdfsUrl {
 }
 
 /** ADFS paths that may follow the root in a configured `adfsUrl`. */
-const ADFS_SUFFIX = /\/adfs(?:\/services\/trust(?:\/13\/usernamemixed|\/2005\/usernamemixed|\/mex)?|\/ls)?\/*$/i;
+const ADFS_SUFFIX =
+  /\/adfs(?:\/services\/trust(?:\/13\/usernamemixed|\/2005\/usernamemixed|\/mex)?|\/ls)?\/*$/i;
 
 /**
  * One meaning for `adfsUrl` in every ADFS strategy: the root (`https://adfs.example.org`), the

@@ -290,7 +290,12 @@ describe('AdfsFormAuth', () => {
 
   it('fails clearly when the first page has no login form', async () => {
     nock(CRM).get('/ORG/').query(true).reply(200, '<html><body><h1>Welcome to IIS</h1></body></html>');
-    const auth = new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD, loginRetries: false });
+    const auth = new AdfsFormAuth({
+      adfsUrl: ADFS_URL,
+      username: USERNAME,
+      password: PASSWORD,
+      loginRetries: false,
+    });
     const error = await captureError(auth.headers(context()));
     expect(isCdmsLoginError(error)).toBe(true);
     expect(error.message).toMatch(/without a login form/);
@@ -300,7 +305,12 @@ describe('AdfsFormAuth', () => {
   it('fails clearly when the credentials post answers an unexpected page', async () => {
     nock(CRM).get('/ORG/').query(true).reply(200, loginFormHtml());
     nock(CRM).post('/adfs/ls/').query(true).reply(200, '<html><body>Maintenance</body></html>');
-    const auth = new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD, loginRetries: false });
+    const auth = new AdfsFormAuth({
+      adfsUrl: ADFS_URL,
+      username: USERNAME,
+      password: PASSWORD,
+      loginRetries: false,
+    });
     const error = await captureError(auth.headers(context()));
     expect(isCdmsLoginError(error)).toBe(true);
     expect(error.message).toMatch(/without a token form/);
@@ -309,7 +319,12 @@ describe('AdfsFormAuth', () => {
 
   it('fails with the status when a login page answers an error status', async () => {
     nock(CRM).get('/ORG/').query(true).reply(503, 'Service Unavailable');
-    const auth = new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD, loginRetries: false });
+    const auth = new AdfsFormAuth({
+      adfsUrl: ADFS_URL,
+      username: USERNAME,
+      password: PASSWORD,
+      loginRetries: false,
+    });
     const error = await captureError(auth.headers(context()));
     expect(isCdmsLoginError(error)).toBe(true);
     expect(error.message).toContain('answered 503');
@@ -344,7 +359,12 @@ describe('AdfsFormAuth', () => {
       }
       return defaultAdapter(config);
     };
-    const auth = new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD, loginRetries: false });
+    const auth = new AdfsFormAuth({
+      adfsUrl: ADFS_URL,
+      username: USERNAME,
+      password: PASSWORD,
+      loginRetries: false,
+    });
     const error = await captureError(auth.headers({ baseUrl: `${CRM}/ORG`, http }));
     expect(isCdmsLoginError(error)).toBe(true);
     expect(error.message).toBe(
@@ -438,7 +458,12 @@ describe('AdfsFormAuth', () => {
 
   it('lets the next call log in again after a failed login', async () => {
     nock(CRM).get('/ORG/').query(true).reply(500, 'boom');
-    const auth = new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD, loginRetries: false });
+    const auth = new AdfsFormAuth({
+      adfsUrl: ADFS_URL,
+      username: USERNAME,
+      password: PASSWORD,
+      loginRetries: false,
+    });
     await expect(auth.headers(context())).rejects.toThrow(/answered 500/);
     mockLoginChain();
     expect((await auth.headers(context())).Cookie).toContain('MSISAuth=');
@@ -455,4 +480,16 @@ describe('AdfsFormAuth', () => {
       () => new AdfsFormAuth({ adfsUrl: ADFS_URL, username: USERNAME, password: PASSWORD, maxHops: 0 }),
     ).toThrow(/maxHops/);
   });
+});
+
+describe('AdfsFormAuth adfsUrl', () => {
+  it.each(['https://adfs.example.org', 'https://adfs.example.org/', `${ADFS_URL}/`])(
+    '%s is sent as the same home realm as the prototype value',
+    async (adfsUrl) => {
+      nock(CRM).get('/ORG/').query({ whr: ADFS_URL }).reply(500, 'boom');
+      const auth = new AdfsFormAuth({ adfsUrl, username: USERNAME, password: PASSWORD, loginRetries: false });
+      await expect(auth.headers(context())).rejects.toThrow(/answered 500/);
+      expect(nock.pendingMocks()).toEqual([]);
+    },
+  );
 });

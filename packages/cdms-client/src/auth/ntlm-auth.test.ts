@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CdmsClient } from '../client/cdms-client';
 import type { CdmsLogger, CdmsRequestEvent } from '../client/types';
-import { isCdmsLoginError } from '../errors/cdms-login-error';
 import { emulatorPerTest } from '../emulator/__fixtures__/emulator-test-kit';
+import { isCdmsLoginError } from '../errors/cdms-login-error';
 import { captureError, describeError } from './__fixtures__/auth-test-kit';
 import { NtlmAuth } from './ntlm-auth';
 
@@ -22,7 +22,10 @@ function recordingLogger(): CdmsLogger & { lines: string[] } {
   return { lines, debug: keep('debug'), info: keep('info'), warn: keep('warn'), error: keep('error') };
 }
 
-function ntlmClient(baseUrl: string, options: { username?: string; password?: string; scheme?: 'NTLM' | 'Negotiate' } = {}) {
+function ntlmClient(
+  baseUrl: string,
+  options: { username?: string; password?: string; scheme?: 'NTLM' | 'Negotiate' } = {},
+) {
   const logger = recordingLogger();
   const auth = new NtlmAuth({
     username: options.username ?? USER,
@@ -42,7 +45,9 @@ describe('NtlmAuth against the emulator', () => {
     const e = await start({ ntlm: { username: USER, password: PASSWORD } });
     const { client, auth } = ntlmClient(e.url);
     const created = await client.create('Account', { Name: 'Acme' });
-    expect(await client.get('Account', String(created.AccountId), { select: ['Name'] })).toEqual({ Name: 'Acme' });
+    expect(await client.get('Account', String(created.AccountId), { select: ['Name'] })).toEqual({
+      Name: 'Acme',
+    });
     await client.update('Account', String(created.AccountId), { Name: 'Acme Ltd' });
     expect((await client.list('Account')).results).toHaveLength(1);
     await client.delete('Account', String(created.AccountId));
@@ -120,7 +125,9 @@ describe('NtlmAuth against the emulator', () => {
   });
 
   it('validates its options without echoing them', () => {
-    expect(() => new NtlmAuth({ username: '', password: 'x' })).toThrow(/username must be a non-empty string/);
+    expect(() => new NtlmAuth({ username: '', password: 'x' })).toThrow(
+      /username must be a non-empty string/,
+    );
     expect(() => new NtlmAuth({ username: 'a', password: 'x', maxConnections: 0 })).toThrow(/maxConnections/);
   });
 });

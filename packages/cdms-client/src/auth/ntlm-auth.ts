@@ -4,7 +4,14 @@ import { CdmsInvalidArgumentError } from '../errors/cdms-invalid-argument-error'
 import { CdmsLoginError } from '../errors/cdms-login-error';
 import type { CdmsAuth, CdmsAuthAnswer, CdmsAuthAttempt, CdmsAuthContext } from './cdms-auth';
 import { type NtlmConnection, NtlmConnectionPool } from './ntlm-connection-pool';
-import { type NtlmScheme, ntHash, offeredSchemes, readChallenge, type1Header, type3Header } from './ntlm-messages';
+import {
+  type NtlmScheme,
+  ntHash,
+  offeredSchemes,
+  readChallenge,
+  type1Header,
+  type3Header,
+} from './ntlm-messages';
 import { parseWindowsUser } from './windows-user';
 
 /** Options of {@link NtlmAuth}. */

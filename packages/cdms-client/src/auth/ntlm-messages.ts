@@ -55,7 +55,9 @@ export function readChallenge(wwwAuthenticate: unknown): NtlmType2Message | unde
     failure = error;
   });
   if (message === null || failure !== undefined) {
-    throw new CdmsLoginError('NTLM sign-in failed: the server sent a challenge that is not an NTLM type 2 message');
+    throw new CdmsLoginError(
+      'NTLM sign-in failed: the server sent a challenge that is not an NTLM type 2 message',
+    );
   }
   return message;
 }
@@ -71,7 +73,10 @@ function challengeToken(wwwAuthenticate: unknown): string | undefined {
   for (const value of headerValues(wwwAuthenticate)) {
     const match = /^\s*(?:NTLM|Negotiate)\s+([A-Za-z0-9+/=]+)\s*$/i.exec(value);
     // A Negotiate token that is not NTLMSSP (Kerberos/SPNEGO) is not ours.
-    if (match?.[1] !== undefined && Buffer.from(match[1], 'base64').subarray(0, 8).toString('latin1') === 'NTLMSSP\0') {
+    if (
+      match?.[1] !== undefined &&
+      Buffer.from(match[1], 'base64').subarray(0, 8).toString('latin1') === 'NTLMSSP\0'
+    ) {
       return match[1];
     }
   }
@@ -80,7 +85,9 @@ function challengeToken(wwwAuthenticate: unknown): string | undefined {
 
 function headerValues(header: unknown): string[] {
   const values = Array.isArray(header) ? header : typeof header === 'string' ? [header] : [];
-  return values.flatMap((value) => (typeof value === 'string' ? value.split(/,(?=\s*[A-Za-z][\w-]*(?:\s|$))/) : []));
+  return values.flatMap((value) =>
+    typeof value === 'string' ? value.split(/,(?=\s*[A-Za-z][\w-]*(?:\s|$))/) : [],
+  );
 }
 
 function withScheme(scheme: NtlmScheme, message: string): string {

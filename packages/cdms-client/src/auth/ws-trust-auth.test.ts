@@ -176,3 +176,22 @@ describe('extractStandaloneElement', () => {
     expect(extractStandaloneElement(xml, 'missing')).toBeUndefined();
   });
 });
+
+describe('adfsUrl means the same for WsTrustAuth and AdfsFormAuth', () => {
+  it.each([
+    ['the prototype value (the trust identifier)', `${ADFS}/adfs/services/trust`],
+    ['the ADFS root', ADFS],
+    ['the root with a slash', `${ADFS}/`],
+    ['the WS-Trust endpoint itself', `${ADFS}/adfs/services/trust/13/usernamemixed`],
+  ])(
+    '%s posts to …/adfs/services/trust/13/usernamemixed once, never a doubled path',
+    async (_name, adfsUrl) => {
+      const captured: Captured[] = [];
+      mockTokenEndpoint(200, TOKEN_RESPONSE, captured);
+      const auth = new WsTrustAuth({ adfsUrl, username: USERNAME, password: PASSWORD });
+      await auth.requestToken(context());
+      expect(captured).toHaveLength(1);
+      expect(nock.pendingMocks()).toEqual([]);
+    },
+  );
+});

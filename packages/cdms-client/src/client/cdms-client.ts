@@ -506,7 +506,9 @@ export class CdmsClient {
   }
 
   /** The auth's own handshake (NTLM, Negotiate), when it has one. */
-  #authExchange(): ((send: (attempt: CdmsAuthAttempt) => Promise<RawAnswer>) => Promise<RawAnswer>) | undefined {
+  #authExchange():
+    | ((send: (attempt: CdmsAuthAttempt) => Promise<RawAnswer>) => Promise<RawAnswer>)
+    | undefined {
     const auth = this.#auth;
     if (auth?.exchange === undefined) return undefined;
     const context = { baseUrl: this.baseUrl, http: this.#http };

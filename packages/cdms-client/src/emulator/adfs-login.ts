@@ -119,9 +119,13 @@ export class AdfsLogin {
   unauthenticatedAnswer(context: AdfsLoginContext, wantsJson: boolean): EmulatorResponse {
     const shape = this.#options.expiredSession ?? 'status-401';
     if (shape === 'sign-in-redirect') {
-      return htmlResponse(302, '<html><head><title>Object moved</title></head><body>Object moved.</body></html>', {
-        Location: this.#signInAction(context, defaultContext(context)),
-      });
+      return htmlResponse(
+        302,
+        '<html><head><title>Object moved</title></head><body>Object moved.</body></html>',
+        {
+          Location: this.#signInAction(context, defaultContext(context)),
+        },
+      );
     }
     if (shape === 'sign-in-page') return this.#loginForm(context, defaultContext(context), undefined, '');
     return errorResponse(401, 'The user is not authenticated: sign in again.', wantsJson);

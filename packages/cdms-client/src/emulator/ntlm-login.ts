@@ -8,7 +8,9 @@ import type { EmulatorNtlmOptions } from './types';
 const SIGNATURE = 'NTLMSSP\0';
 const FLAG_UNICODE = 0x00000001;
 /** Unicode, request target, NTLM, always sign, target type domain, extended security, target info, version, 128, 56. */
-const CHALLENGE_FLAGS = (0x00000001 | 0x4 | 0x200 | 0x8000 | 0x10000 | 0x80000 | 0x800000 | 0x2000000 | 0x20000000 | 0x80000000) >>> 0;
+const CHALLENGE_FLAGS =
+  (0x00000001 | 0x4 | 0x200 | 0x8000 | 0x10000 | 0x80000 | 0x800000 | 0x2000000 | 0x20000000 | 0x80000000) >>>
+  0;
 
 interface ConnectionState {
   /** The challenge sent on this connection, waiting for the type 3 message. */
@@ -17,7 +19,9 @@ interface ConnectionState {
 }
 
 /** The outcome of {@link NtlmLogin.authorize}. @internal */
-export type NtlmVerdict = { readonly authorized: true } | { readonly authorized: false; readonly answer: EmulatorResponse };
+export type NtlmVerdict =
+  | { readonly authorized: true }
+  | { readonly authorized: false; readonly answer: EmulatorResponse };
 
 /**
  * The server side of Windows authentication, as IIS does it (documented on `EmulatorNtlmOptions`):
@@ -37,7 +41,11 @@ export class NtlmLogin {
     const user = parseWindowsUser(options.username, options.domain);
     const at = user.username.indexOf('@');
     this.#user = at === -1 ? user.username : user.username.slice(0, at);
-    this.#domain = (user.domain || (at === -1 ? '' : user.username.slice(at + 1).split('.')[0]) || 'CORP').toUpperCase();
+    this.#domain = (
+      user.domain ||
+      (at === -1 ? '' : user.username.slice(at + 1).split('.')[0]) ||
+      'CORP'
+    ).toUpperCase();
     this.#ntHash = ntHash(options.password);
     this.#schemes = options.schemes ?? ['Negotiate', 'NTLM'];
   }
@@ -58,13 +66,16 @@ export class NtlmLogin {
     }
     const scheme = match[1]!.toLowerCase() === 'ntlm' ? 'NTLM' : 'Negotiate';
     const message = Buffer.from(match[2]!, 'base64');
-    const type = message.length >= 12 && message.toString('latin1', 0, 8) === SIGNATURE ? message.readUInt32LE(8) : 0;
+    const type =
+      message.length >= 12 && message.toString('latin1', 0, 8) === SIGNATURE ? message.readUInt32LE(8) : 0;
     state.authenticated = false;
     if (type === 1) {
       state.challenge = randomBytes(8);
       return {
         authorized: false,
-        answer: this.#unauthorized(wantsJson, [`${scheme} ${this.#challengeMessage(state.challenge).toString('base64')}`]),
+        answer: this.#unauthorized(wantsJson, [
+          `${scheme} ${this.#challengeMessage(state.challenge).toString('base64')}`,
+        ]),
       };
     }
     const challenge = state.challenge;
@@ -130,7 +141,7 @@ export class NtlmLogin {
   #isConfiguredUser(user: string, domain: string): boolean {
     const at = user.indexOf('@');
     const name = at === -1 ? user : user.slice(0, at);
-    const userDomain = at === -1 ? domain : user.slice(at + 1).split('.')[0] ?? '';
+    const userDomain = at === -1 ? domain : (user.slice(at + 1).split('.')[0] ?? '');
     return (
       name.toLowerCase() === this.#user.toLowerCase() &&
       (userDomain === '' || userDomain.toUpperCase() === this.#domain)

@@ -9,9 +9,9 @@ import { EntityCatalog } from './entity-model';
 import { EntityStore, requireGuid } from './entity-store';
 import { FaultRegistry } from './fault-registry';
 import { buildMetadataModel } from './metadata-model';
+import { NtlmLogin } from './ntlm-login';
 import { ODataService } from './odata-service';
 import { orderRows } from './order-rows';
-import { NtlmLogin } from './ntlm-login';
 import { loggableBody, loggableHeaders, loggableQuery, matchesRequestFilter } from './request-log';
 import { effectiveMethod, routeServiceRequest } from './service-route';
 import type {
@@ -104,7 +104,10 @@ export async function startCdmsEmulator(options: CdmsEmulatorOptions = {}): Prom
   const faults = new FaultRegistry();
   for (const rule of options.faults ?? []) faults.add(rule.match, rule.fault);
   if (options.auth !== undefined && options.ntlm !== undefined) {
-    throw new CdmsEmulatorError(500, 'Choose one of auth (ADFS) and ntlm (Windows authentication), not both.');
+    throw new CdmsEmulatorError(
+      500,
+      'Choose one of auth (ADFS) and ntlm (Windows authentication), not both.',
+    );
   }
   const login = options.auth === undefined ? undefined : new AdfsLogin(options.auth, now);
   const windowsLogin = options.ntlm === undefined ? undefined : new NtlmLogin(options.ntlm);
@@ -227,7 +230,11 @@ export async function startCdmsEmulator(options: CdmsEmulatorOptions = {}): Prom
       if (rawQuery.length > maxQueryStringLength) {
         reply = htmlResponse(404, QUERY_STRING_TOO_LONG);
       } else if (relativePath !== undefined && route !== undefined) {
-        const ntlmVerdict = windowsLogin?.authorize(request.socket, header(request, 'authorization'), wantsJson);
+        const ntlmVerdict = windowsLogin?.authorize(
+          request.socket,
+          header(request, 'authorization'),
+          wantsJson,
+        );
         if (ntlmVerdict?.authorized === false) {
           reply = ntlmVerdict.answer;
         } else if (login !== undefined && !login.isAuthenticated(header(request, 'cookie'))) {
