@@ -108,11 +108,9 @@ export function readThroughScenarios(f: EndToEnd): void {
         { name: 'Charlie', ukOrganisation: true },
       ]);
       const local = await f.Organisation.objects.skipCdms().create({ name: 'Local', ukOrganisation: true });
-      // Deleted by a raw DELETE to the service URL, as a CDMS user would; Charlie no longer matches.
-      const deleted = await fetch(`${f.emulator.serviceUrl}/AccountSet(guid'${bravo?.cdmsPk}')`, {
-        method: 'DELETE',
-      });
-      expect(deleted.status).toBe(204);
+      // Deleted in CDMS behind the sync's back (the bare client, signed in like the sync's own);
+      // Charlie no longer matches.
+      await f.client.delete('Account', bravo?.cdmsPk as string);
       f.emulator.editAsCdmsUser('Account', charlie?.cdmsPk as string, { optevia_ukorganisation: false });
       f.emulator.clearRequests();
 

@@ -80,11 +80,12 @@ export class NtlmLogin {
     }
     const challenge = state.challenge;
     state.challenge = undefined;
+    const carried = type === 3 ? { message: 3 as const } : {};
     if (type === 3 && challenge !== undefined && this.#verify(message, challenge)) {
       state.authenticated = true;
-      return { authorized: true };
+      return { authorized: true, ...carried };
     }
-    return { authorized: false, answer: this.#unauthorized(wantsJson, this.#schemes) };
+    return { authorized: false, answer: this.#unauthorized(wantsJson, this.#schemes), ...carried };
   }
 
   #unauthorized(wantsJson: boolean, wwwAuthenticate: readonly string[]): EmulatorResponse {

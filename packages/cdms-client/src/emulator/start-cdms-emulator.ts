@@ -117,6 +117,8 @@ export async function startCdmsEmulator(options: CdmsEmulatorOptions = {}): Prom
   let closed = false;
 
   const server = createServer();
+  // IIS keeps idle connections two minutes (NTLM authenticates the connection, so it matters).
+  server.keepAliveTimeout = 120_000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -235,6 +237,7 @@ export async function startCdmsEmulator(options: CdmsEmulatorOptions = {}): Prom
           header(request, 'authorization'),
           wantsJson,
         );
+        if (ntlmVerdict?.message !== undefined) entry.ntlmMessage = ntlmVerdict.message;
         if (ntlmVerdict?.authorized === false) {
           reply = ntlmVerdict.answer;
         } else if (login !== undefined && !login.isAuthenticated(header(request, 'cookie'))) {

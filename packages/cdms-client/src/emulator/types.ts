@@ -235,6 +235,8 @@ export interface EmulatorRequestLog {
   readonly body: unknown;
   /** The status answered; `undefined` when the connection was reset or never answered. */
   status: number | undefined;
+  /** The NTLM message the request carried (1 negotiate, 3 authenticate), with `ntlm`. */
+  ntlmMessage?: 1 | 3;
   /** The OData operation, when the request was for the data service. */
   readonly operation?: EmulatorOperation;
   /** The entity (`Account`), when the request was for an entity set. */

@@ -1,0 +1,90 @@
+/**
+ * The sync scenarios through every auth mode, on PGlite and the emulator over real HTTP: claims
+ * (ADFS) whose expired session answers 401, redirects to the sign-in page, or serves that page
+ * (with a flaky sign-in page), and Windows authentication (NTLM, Negotiate). Each test starts
+ * signed in; the auth-mode scenarios end the session in the middle of the work.
+ */
+import { AdfsFormAuth, type CdmsAuth, NtlmAuth } from '@cdms-sync/cdms-client';
+import type { CdmsEmulator, CdmsEmulatorOptions } from '@cdms-sync/cdms-client/emulator';
+import { describe } from 'vitest';
+import { authModeScenarios } from './scenarios/auth-modes';
+import { queryScenarios } from './scenarios/queries';
+import { readThroughScenarios } from './scenarios/read-through';
+import { writeThroughScenarios } from './scenarios/write-through';
+import { describeDatabase } from './support/end-to-end';
+
+const USERNAME = 'CORP\\alice';
+const PASSWORD = 'correct horse battery staple';
+
+const adfs = () =>
+  new AdfsFormAuth({
+    adfsUrl: 'https://adfs.example.org/adfs/services/trust',
+    username: USERNAME,
+    password: PASSWORD,
+    loginRetries: { limit: 3, minTimeoutMs: 1, maxTimeoutMs: 5 },
+  });
+const claimsSignIns = (emulator: CdmsEmulator) =>
+  emulator.requestCount({ method: 'POST', status: 302, path: /\/ORG\/?$/ });
+// A handshake ends with a type 3 message that is not answered 401.
+const ntlmHandshakes = (emulator: CdmsEmulator) =>
+  emulator.requestCount((request) => request.ntlmMessage === 3 && request.status !== 401);
+
+const MODES: ReadonlyArray<{
+  name: string;
+  emulator: CdmsEmulatorOptions;
+  auth: CdmsAuth;
+  signIns: (emulator: CdmsEmulator) => number;
+}> = [
+  {
+    name: 'claims (ADFS), expiry answered 401',
+    emulator: { auth: { username: USERNAME, password: PASSWORD, expiredSession: 'status-401' } },
+    auth: adfs(),
+    signIns: claimsSignIns,
+  },
+  {
+    name: 'claims (ADFS), expiry answered by a redirect to the sign-in page',
+    emulator: { auth: { username: USERNAME, password: PASSWORD, expiredSession: 'sign-in-redirect' } },
+    auth: adfs(),
+    signIns: claimsSignIns,
+  },
+  {
+    name: 'claims (ADFS), expiry answered by the sign-in page, which is flaky',
+    emulator: {
+      auth: { username: USERNAME, password: PASSWORD, expiredSession: 'sign-in-page', flakySignInPages: 1 },
+    },
+    auth: adfs(),
+    signIns: claimsSignIns,
+  },
+  {
+    name: 'Windows authentication (NTLM)',
+    emulator: { ntlm: { username: USERNAME, password: PASSWORD } },
+    auth: new NtlmAuth({ username: USERNAME, password: PASSWORD, maxConnections: 1 }),
+    signIns: ntlmHandshakes,
+  },
+  {
+    name: 'Windows authentication (Negotiate carrying NTLM)',
+    emulator: { ntlm: { username: 'alice@corp.example.org', password: PASSWORD, schemes: ['Negotiate'] } },
+    auth: new NtlmAuth({
+      username: 'alice@corp.example.org',
+      password: PASSWORD,
+      scheme: 'Negotiate',
+      maxConnections: 1,
+    }),
+    signIns: ntlmHandshakes,
+  },
+];
+
+for (const mode of MODES) {
+  describe(mode.name, () => {
+    describeDatabase(
+      'pglite',
+      (f) => {
+        writeThroughScenarios(f);
+        readThroughScenarios(f);
+        queryScenarios(f);
+        authModeScenarios(f, () => mode.signIns(f.emulator));
+      },
+      { emulator: mode.emulator, client: { auth: mode.auth } },
+    );
+  });
+}
