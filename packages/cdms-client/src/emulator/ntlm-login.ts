@@ -19,9 +19,13 @@ interface ConnectionState {
 }
 
 /** The outcome of {@link NtlmLogin.authorize}. @internal */
-export type NtlmVerdict =
+export type NtlmVerdict = (
   | { readonly authorized: true }
-  | { readonly authorized: false; readonly answer: EmulatorResponse };
+  | { readonly authorized: false; readonly answer: EmulatorResponse }
+) & {
+  /** The NTLM message the request carried. */
+  readonly message?: 1 | 3;
+};
 
 /**
  * The server side of Windows authentication, as IIS does it (documented on `EmulatorNtlmOptions`):
@@ -73,6 +77,7 @@ export class NtlmLogin {
       state.challenge = randomBytes(8);
       return {
         authorized: false,
+        message: 1,
         answer: this.#unauthorized(wantsJson, [
           `${scheme} ${this.#challengeMessage(state.challenge).toString('base64')}`,
         ]),
