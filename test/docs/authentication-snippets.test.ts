@@ -1,8 +1,7 @@
 /**
  * The authentication chooser of docs/cdms-client.md runs: each snippet is a file here (type-checked
  * by `pnpm typecheck` with the rest of test/), the guide must show it verbatim, and the test runs
- * it against the emulator speaking that deployment's authentication. `WsTrustAuth` is type-checked
- * only: the emulator has no WS-Trust endpoint (its nock tests are in the package).
+ * it against the emulator speaking that deployment's authentication.
  */
 import { readFileSync } from 'node:fs';
 import { AdfsFormAuth, CdmsClient } from '@cdms-sync/cdms-client';
@@ -49,6 +48,19 @@ describe('docs/cdms-client.md, "Which authentication"', () => {
       CDMS_PASSWORD: PASSWORD,
     });
     const { firstPage } = await import('./snippets/ifd-adfs-forms');
+    expect(firstPage.results).toEqual([{ Name: 'Acme' }]);
+  });
+
+  it('claims through WS-Trust runs against the emulator (its ADFS is at the emulator origin)', async () => {
+    emulator = await startCdmsEmulator({ auth: { username: USERNAME, password: PASSWORD } });
+    emulator.seed('Account', [{ Name: 'Acme' }]);
+    useEnvironment({
+      CDMS_URL: emulator.url,
+      CDMS_ADFS_URL: new URL(emulator.url).origin,
+      CDMS_USERNAME: USERNAME,
+      CDMS_PASSWORD: PASSWORD,
+    });
+    const { firstPage } = await import('./snippets/claims-ws-trust');
     expect(firstPage.results).toEqual([{ Name: 'Acme' }]);
   });
 

@@ -1,10 +1,10 @@
 /**
  * The sync scenarios through every auth mode, on PGlite and the emulator over real HTTP: claims
  * (ADFS) whose expired session answers 401, redirects to the sign-in page, or serves that page
- * (with a flaky sign-in page), and Windows authentication (NTLM, Negotiate). Each test starts
+ * (with a flaky sign-in page), through WS-Trust, and Windows authentication (NTLM, Negotiate). Each test starts
  * signed in; the auth-mode scenarios end the session in the middle of the work.
  */
-import { AdfsFormAuth, type CdmsAuth, NtlmAuth } from '@cdms-sync/cdms-client';
+import { AdfsFormAuth, type CdmsAuth, NtlmAuth, WsTrustAuth } from '@cdms-sync/cdms-client';
 import type { CdmsEmulator, CdmsEmulatorOptions } from '@cdms-sync/cdms-client/emulator';
 import { describe } from 'vitest';
 import { authModeScenarios } from './scenarios/auth-modes';
@@ -32,19 +32,20 @@ const ntlmHandshakes = (emulator: CdmsEmulator) =>
 const MODES: ReadonlyArray<{
   name: string;
   emulator: CdmsEmulatorOptions;
-  auth: CdmsAuth;
+  /** Made once the emulator listens (WS-Trust needs its origin). */
+  auth: (emulator: CdmsEmulator) => CdmsAuth;
   signIns: (emulator: CdmsEmulator) => number;
 }> = [
   {
     name: 'claims (ADFS), expiry answered 401',
     emulator: { auth: { username: USERNAME, password: PASSWORD, expiredSession: 'status-401' } },
-    auth: adfs(),
+    auth: adfs,
     signIns: claimsSignIns,
   },
   {
     name: 'claims (ADFS), expiry answered by a redirect to the sign-in page',
     emulator: { auth: { username: USERNAME, password: PASSWORD, expiredSession: 'sign-in-redirect' } },
-    auth: adfs(),
+    auth: adfs,
     signIns: claimsSignIns,
   },
   {
@@ -52,24 +53,37 @@ const MODES: ReadonlyArray<{
     emulator: {
       auth: { username: USERNAME, password: PASSWORD, expiredSession: 'sign-in-page', flakySignInPages: 1 },
     },
-    auth: adfs(),
+    auth: adfs,
+    signIns: claimsSignIns,
+  },
+  {
+    name: 'claims (ADFS) through WS-Trust, expiry answered by a redirect',
+    emulator: { auth: { username: USERNAME, password: PASSWORD, expiredSession: 'sign-in-redirect' } },
+    auth: (emulator) =>
+      new WsTrustAuth({
+        adfsUrl: new URL(emulator.url).origin,
+        username: USERNAME,
+        password: PASSWORD,
+        loginRetries: false,
+      }),
     signIns: claimsSignIns,
   },
   {
     name: 'Windows authentication (NTLM)',
     emulator: { ntlm: { username: USERNAME, password: PASSWORD } },
-    auth: new NtlmAuth({ username: USERNAME, password: PASSWORD, maxConnections: 1 }),
+    auth: () => new NtlmAuth({ username: USERNAME, password: PASSWORD, maxConnections: 1 }),
     signIns: ntlmHandshakes,
   },
   {
     name: 'Windows authentication (Negotiate carrying NTLM)',
     emulator: { ntlm: { username: 'alice@corp.example.org', password: PASSWORD, schemes: ['Negotiate'] } },
-    auth: new NtlmAuth({
-      username: 'alice@corp.example.org',
-      password: PASSWORD,
-      scheme: 'Negotiate',
-      maxConnections: 1,
-    }),
+    auth: () =>
+      new NtlmAuth({
+        username: 'alice@corp.example.org',
+        password: PASSWORD,
+        scheme: 'Negotiate',
+        maxConnections: 1,
+      }),
     signIns: ntlmHandshakes,
   },
 ];
@@ -84,7 +98,7 @@ for (const mode of MODES) {
         queryScenarios(f);
         authModeScenarios(f, () => mode.signIns(f.emulator));
       },
-      { emulator: mode.emulator, client: { auth: mode.auth } },
+      { emulator: mode.emulator, client: (emulator) => ({ auth: mode.auth(emulator) }) },
     );
   });
 }

@@ -54,10 +54,11 @@ export interface EndToEndOptions {
   /** Extra options of each test's `createSync`. */
   readonly sync?: Partial<SyncOptions>;
   /**
-   * Options of the Sync's client. @default { retries: false } With `auth`, each test starts
-   * signed in (one request before the test, then the emulator's request log is cleared).
+   * Options of the Sync's client, or a function of the started emulator that returns them (called
+   * once per file). @default { retries: false } With `auth`, each test starts signed in (one
+   * request before the test, then the emulator's request log is cleared).
    */
-  readonly client?: Partial<CdmsClientOptions>;
+  readonly client?: Partial<CdmsClientOptions> | ((emulator: CdmsEmulator) => Partial<CdmsClientOptions>);
 }
 
 const allDatabases = await testDatabases();
@@ -77,6 +78,7 @@ export function describeDatabase(
   const databases = allDatabases.filter((database) => database.name === name);
   describeEachDatabase(databases, (database) => {
     const context = {} as EndToEnd & { knex: Knex; emulator: CdmsEmulator; tables: ModelTableNames };
+    let clientOptions: Partial<CdmsClientOptions> = {};
     beforeAll(async () => {
       // Names unique to this run, so parallel files and suites sharing a server never clash.
       context.tables = {
@@ -87,6 +89,8 @@ export function describeDatabase(
       context.knex = await database.connect();
       await createModelTables(context.knex, context.tables);
       context.emulator = await startCdmsEmulator(options.emulator);
+      clientOptions =
+        typeof options.client === 'function' ? options.client(context.emulator) : (options.client ?? {});
     });
     afterAll(async () => {
       await context.emulator?.close();
@@ -103,7 +107,7 @@ export function describeDatabase(
       context.emulator.reset();
       const baseUrl = context.emulator.url;
       const newClient = (overrides: Partial<CdmsClientOptions> = {}) =>
-        new CdmsClient({ baseUrl, retries: false, ...options.client, ...overrides });
+        new CdmsClient({ baseUrl, retries: false, ...clientOptions, ...overrides });
       const client = newClient();
       const newSync = (overrides: Partial<SyncOptions> = {}) => {
         const sync = createSync({
@@ -117,7 +121,7 @@ export function describeDatabase(
         sync.register(models.Organisation, models.Contact);
         return { sync, ...models };
       };
-      if (options.client?.auth !== undefined) {
+      if (clientOptions.auth !== undefined) {
         // Start each test signed in (the reset ended every session), so that the scenarios'
         // request lists hold for every auth mode: the sign-in is not part of what they count.
         await client.list('Account', { top: 1 });

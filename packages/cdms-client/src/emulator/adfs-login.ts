@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { XMLParser } from 'fast-xml-parser';
 import { type EmulatorResponse, errorResponse, escapeXml, htmlResponse } from './emulator-response';
 import type { EmulatorAuthOptions } from './types';
 
@@ -6,6 +7,8 @@ import type { EmulatorAuthOptions } from './types';
 export const ADFS_LOGIN_PATH = '/adfs/ls/';
 /** The path of the second STS hop (the CRM's own resource STS). */
 export const RESOURCE_STS_PATH = '/resource-sts/adfs/ls/';
+/** The ADFS WS-Trust 1.3 endpoint for user name and password (`WsTrustAuth` posts here). */
+export const WS_TRUST_PATH = '/adfs/services/trust/13/usernamemixed';
 /** The user name input of the ADFS 2.0 forms sign-in page (`FormsSignIn.aspx`). */
 export const ADFS_USERNAME_FIELD = 'ctl00$ContentPlaceHolder1$UsernameTextBox';
 /** The password input of the ADFS 2.0 forms sign-in page. */
@@ -149,6 +152,7 @@ export class AdfsLogin {
     return (
       pathname === ADFS_LOGIN_PATH ||
       pathname === RESOURCE_STS_PATH ||
+      pathname === WS_TRUST_PATH ||
       pathname === context.organisationPath ||
       pathname === `${context.organisationPath}/`
     );
@@ -168,6 +172,7 @@ export class AdfsLogin {
       }
       return this.#tokenForm(`${context.origin}${RESOURCE_STS_PATH}`, this.#issue('identity'), wctx, context);
     }
+    if (request.pathname === WS_TRUST_PATH) return this.#wsTrust(request, context);
     if (request.pathname === RESOURCE_STS_PATH) {
       if (request.method !== 'POST' || !this.#redeem(form.get('wresult'), 'identity'))
         return invalidTokenPage();
@@ -210,6 +215,48 @@ export class AdfsLogin {
   #signInAction(context: AdfsLoginContext, wctx: string): string {
     const realm = `${context.origin}${context.organisationPath}/`;
     return `${context.origin}${ADFS_LOGIN_PATH}?wa=wsignin1.0&wtrealm=${encodeURIComponent(realm)}&wctx=${encodeURIComponent(wctx)}`;
+  }
+
+  /**
+   * WS-Trust 1.3 `Issue` with a UsernameToken: a SOAP 1.2 fault (HTTP 500, as ADFS answers) for
+   * wrong credentials, else a `RequestSecurityTokenResponseCollection` whose token the organisation
+   * root accepts as a WS-Federation sign-in post (`wa=wsignin1.0`, `wresult`).
+   */
+  #wsTrust(request: LoginRequest, context: AdfsLoginContext): EmulatorResponse {
+    const soap = 'application/soap+xml; charset=utf-8';
+    const { username, password } = readUsernameToken(request.body);
+    if (
+      request.method !== 'POST' ||
+      username !== this.#options.username ||
+      password !== this.#options.password
+    ) {
+      return {
+        status: 500,
+        headers: { 'Content-Type': soap },
+        body:
+          '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><s:Fault>' +
+          '<s:Code><s:Value>s:Sender</s:Value><s:Subcode><s:Value xmlns:a="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">a:FailedAuthentication</s:Value></s:Subcode></s:Code>' +
+          '<s:Reason><s:Text xml:lang="en-US">ID3242: The security token could not be authenticated or authorized.</s:Text></s:Reason>' +
+          '</s:Fault></s:Body></s:Envelope>',
+      };
+    }
+    const now = this.#now();
+    const utility = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
+    return {
+      status: 200,
+      headers: { 'Content-Type': soap },
+      body:
+        '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>' +
+        '<trust:RequestSecurityTokenResponseCollection xmlns:trust="http://docs.oasis-open.org/ws-sx/ws-trust/200512">' +
+        '<trust:RequestSecurityTokenResponse>' +
+        `<trust:Lifetime><wsu:Created xmlns:wsu="${utility}">${new Date(now).toISOString()}</wsu:Created>` +
+        `<wsu:Expires xmlns:wsu="${utility}">${new Date(now + TOKEN_TTL_MS).toISOString()}</wsu:Expires></trust:Lifetime>` +
+        '<trust:RequestedSecurityToken>' +
+        `<saml:Assertion MajorVersion="1" MinorVersion="1" AssertionID="_${this.#issue('resource')}" Issuer="${escapeXml(`${context.origin}/adfs/services/trust`)}" xmlns:saml="urn:oasis:names:tc:SAML:1.0:assertion"></saml:Assertion>` +
+        '</trust:RequestedSecurityToken>' +
+        '<trust:TokenType>urn:oasis:names:tc:SAML:1.0:assertion</trust:TokenType>' +
+        '</trust:RequestSecurityTokenResponse></trust:RequestSecurityTokenResponseCollection></s:Body></s:Envelope>',
+    };
   }
 
   #issue(stage: IssuedToken['stage']): string {
@@ -280,6 +327,18 @@ ${errorHtml}
 <script language="javascript">window.setTimeout('document.forms[0].submit()', 0);</script>
 </body></html>`,
     );
+  }
+}
+
+const soapParser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: true, parseTagValue: false });
+
+/** The UsernameToken of a WS-Trust request (`''` for what is missing). */
+function readUsernameToken(body: string): { username: string; password: string } {
+  try {
+    const token = soapParser.parse(body)?.Envelope?.Header?.Security?.UsernameToken;
+    return { username: String(token?.Username ?? ''), password: String(token?.Password ?? '') };
+  } catch {
+    return { username: '', password: '' };
   }
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AdfsFormAuth } from '../auth/adfs-form-auth';
+import { WsTrustAuth } from '../auth/ws-trust-auth';
 import { CdmsClient } from '../client/cdms-client';
+import { isCdmsLoginError } from '../errors/cdms-login-error';
 import { isCdmsNotFoundError } from '../errors/cdms-not-found-error';
 import { eq, property } from '../odata/filter-builder';
 import { literal } from '../odata/literal';
@@ -74,5 +76,27 @@ describe('CdmsClient against the emulator', () => {
     await expect(
       new CdmsClient({ baseUrl: e.url, auth: wrong, retries: false }).list('Account'),
     ).rejects.toThrow(/Incorrect user ID or password/);
+  });
+
+  it('signs in through WS-Trust with WsTrustAuth (ADFS at the emulator origin); a wrong password is a SOAP fault', async () => {
+    const e = await start({ auth: { username: 'CORP\\alice', password: 'p<a>ss&"word' } });
+    const adfsUrl = `${new URL(e.url).origin}/adfs/services/trust`;
+    const auth = new WsTrustAuth({ adfsUrl, username: 'CORP\\alice', password: 'p<a>ss&"word' });
+    const client = new CdmsClient({ baseUrl: e.url, auth, retries: false });
+    e.seed('Account', [{ Name: 'Acme' }]);
+    expect((await client.list('Account')).results).toHaveLength(1);
+    expect(e.requests.map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
+      'POST /adfs/services/trust/13/usernamemixed 200',
+      'POST /ORG/ 302',
+      'GET /ORG/XRMServices/2011/OrganizationData.svc/AccountSet 200',
+    ]);
+    expect(JSON.stringify(e.requests)).not.toContain('p&lt;a&gt;ss');
+    const wrong = new WsTrustAuth({ adfsUrl, username: 'CORP\\alice', password: 'nope' });
+    const error = await new CdmsClient({ baseUrl: e.url, auth: wrong, retries: false })
+      .list('Account')
+      .catch((caught: unknown) => caught);
+    expect(isCdmsLoginError(error)).toBe(true);
+    expect(String((error as Error).message)).toMatch(/ID3242/);
+    expect(error).toMatchObject({ transient: false });
   });
 });

@@ -9,6 +9,7 @@ export {
   AUTH_COOKIE,
   CLIENT_ID_COOKIE,
   RESOURCE_STS_PATH,
+  WS_TRUST_PATH,
 } from './adfs-login';
 export { CdmsEmulatorError, isCdmsEmulatorError } from './cdms-emulator-error';
 export { accountEntity, contactEntity, defaultEntities, systemUserEntity } from './default-entities';

@@ -54,6 +54,9 @@ export function loggableBody(body: string, contentType: string | undefined): unk
     }
     return form;
   }
+  // A SOAP token request carries the password in its UsernameToken.
+  if (contentType?.includes('soap'))
+    return body.replace(/(<(?:\w+:)?Password\b[^>]*>)[^<]*/g, '$1[redacted]');
   return body;
 }
 
