@@ -168,4 +168,48 @@ describe('CdmsClient never leaks auth headers', () => {
     expectNoSecret(JSON.stringify(events));
     expect(events[0]?.url).toBe(`https://crm.example.org${ACCOUNT_PATH}`);
   });
+
+  it('not when the session expired in any shape, nor in the typed error of the second expiry', async () => {
+    const auth = fakeAuth();
+    const { client, events, logger } = testClient({ auth });
+    const signInUrl =
+      'https://adfs.example.org/adfs/ls/?wa=wsignin1.0&wtrealm=https%3a%2f%2fcrm.example.org%2f&wctx=secret-cookie-value&wresult=secret-bearer-token';
+    const signInPage =
+      '<html><body><form method="post" action="/adfs/ls/"><input name="ctl00$UsernameTextBox" value="secret-cookie-value"/><input type="password" name="ctl00$PasswordTextBox"/></form></body></html>';
+    crm()
+      .get(ACCOUNT_PATH)
+      .reply(302, 'Object moved', { Location: signInUrl })
+      .get(ACCOUNT_PATH)
+      .reply(200, signInPage, { 'Content-Type': 'text/html; charset=utf-8' });
+
+    const error = await rejectionOf(client.get('Account', ACCOUNT_ID));
+
+    expect(isCdmsUnauthorizedError(error)).toBe(true);
+    expect(error).toMatchObject({ status: 200, sessionExpiry: 'sign-in-page' });
+    expect(auth.invalidate).toHaveBeenCalledTimes(1);
+    // The session the first request carried is the one invalidated.
+    expect(auth.invalidate.mock.calls[0]?.[0]).toMatchObject({
+      headers: { Cookie: 'MSISAuth=secret-cookie-value-1' },
+    });
+    expect(events.map((event) => [event.status, event.errorCode])).toEqual([
+      [302, 'CDMS_UNAUTHORIZED'],
+      [200, 'CDMS_UNAUTHORIZED'],
+    ]);
+    expect(client.stats()).toMatchObject({ total: 2, authReplays: 1, failures: 2 });
+    expectNoSecret(serialiseWithCauses(error));
+    expectNoSecret(String(error));
+    expectNoSecret(logger.lines.join('\n'));
+    expectNoSecret(JSON.stringify(events));
+  });
+
+  it('a redirect that is not to a sign-in page stays an unexpected answer, without a replay', async () => {
+    const auth = fakeAuth();
+    const { client } = testClient({ auth });
+    crm()
+      .get(ACCOUNT_PATH)
+      .reply(301, '', { Location: `https://crm.example.org${ACCOUNT_PATH}` });
+    const error = await rejectionOf(client.get('Account', ACCOUNT_ID));
+    expect(isCdmsError(error) && error.code).toBe('CDMS_UNEXPECTED_RESPONSE');
+    expect(auth.invalidate).not.toHaveBeenCalled();
+  });
 });
