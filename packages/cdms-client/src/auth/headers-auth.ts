@@ -23,8 +23,9 @@ const COOKIE_VALUE_FORBIDDEN = /[;,\s"\\\0]/;
  * Static headers for hosts that already hold a session (a reverse proxy that authenticates, a
  * token obtained elsewhere). The same headers go with every request.
  *
- * `invalidate()` does nothing: there is nothing to renew. When CDMS answers 401, the client
- * calls `invalidate()`, replays the request once with the same headers, and that second 401
+ * `invalidate()` does nothing: there is nothing to renew. When CDMS says the session expired (a
+ * 401, a redirect to the sign-in page, or that page), the client calls `invalidate()`, replays the
+ * request once with the same headers, and that second expiry
  * surfaces as `CdmsUnauthorizedError`: the host must obtain new headers and build a new auth.
  *
  * @throws {CdmsInvalidArgumentError} when a header name is invalid or a value contains a line break.
@@ -66,7 +67,7 @@ export class HeadersAuth implements CdmsAuth {
 /**
  * The session cookies of a host that logged in elsewhere (a browser, another process), sent as
  * the `Cookie` header. Like {@link HeadersAuth}, `invalidate()` does nothing: once the cookies
- * expire, the client's replay after a 401 fails with `CdmsUnauthorizedError`.
+ * expire, the client's replay after an expiry answer fails with `CdmsUnauthorizedError`.
  *
  * @throws {CdmsInvalidArgumentError} when a cookie name or value could not be sent as is.
  *

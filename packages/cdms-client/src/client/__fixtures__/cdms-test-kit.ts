@@ -2,7 +2,7 @@
 // a logger that keeps every line, so tests can assert the exact request and search for secrets.
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
-import type { CdmsAuth, CdmsAuthContext } from '../../auth/cdms-auth';
+import type { CdmsAuth, CdmsAuthContext, CdmsRejectedSession } from '../../auth/cdms-auth';
 import { CdmsClient } from '../cdms-client';
 import type { CdmsClientOptions, CdmsLogger, CdmsRequestEvent } from '../types';
 
@@ -81,7 +81,7 @@ export function fakeAuth() {
       Cookie: `${SECRET_COOKIE}-${session}`,
       Authorization: SECRET_TOKEN,
     })),
-    invalidate: vi.fn(async () => {
+    invalidate: vi.fn(async (_rejected?: CdmsRejectedSession) => {
       session += 1;
     }),
   } satisfies CdmsAuth;
