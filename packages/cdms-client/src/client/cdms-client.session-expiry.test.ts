@@ -128,21 +128,26 @@ describe.each(SHAPES)('an expired session answered as %s', (shape) => {
 });
 
 describe('concurrent expiry answers', () => {
-  it('ten requests sent with the old session, answered one after another, share one sign-in', async () => {
-    const { emulator, client } = await signedIn({ expiredSession: 'sign-in-redirect' });
-    const [acme] = emulator.seed('Account', [{ Name: 'Acme' }]);
-    emulator.expireSessions();
-    // Spread the expiry answers out: the nth request is answered n * 15 ms late.
-    for (let index = 0; index < 10; index += 1) {
-      emulator.addFault({ operation: 'get', times: 1 }, { type: 'latency', ms: index * 15 });
-    }
-    const results = await Promise.all(
-      Array.from({ length: 10 }, () => client.get('Account', String(acme!.AccountId), { select: ['Name'] })),
-    );
-    expect(results.map((row) => row.Name)).toEqual(Array(10).fill('Acme'));
-    expect(signIns(emulator)).toBe(1);
-    expect(client.stats()).toMatchObject({ authReplays: 10 });
-  });
+  it.each(SHAPES)(
+    'ten requests sent with the old session, answered %s one after another, share one sign-in',
+    async (shape) => {
+      const { emulator, client } = await signedIn({ expiredSession: shape });
+      const [acme] = emulator.seed('Account', [{ Name: 'Acme' }]);
+      emulator.expireSessions();
+      // Spread the expiry answers out: the nth request is answered n * 15 ms late.
+      for (let index = 0; index < 10; index += 1) {
+        emulator.addFault({ operation: 'get', times: 1 }, { type: 'latency', ms: index * 15 });
+      }
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          client.get('Account', String(acme!.AccountId), { select: ['Name'] }),
+        ),
+      );
+      expect(results.map((row) => row.Name)).toEqual(Array(10).fill('Acme'));
+      expect(signIns(emulator)).toBe(1);
+      expect(client.stats()).toMatchObject({ authReplays: 10 });
+    },
+  );
 });
 
 describe('a flaky sign-in page', () => {
