@@ -93,7 +93,13 @@ export class CdmsUserActivity {
     );
     if (entities.length === 0) throw new CdmsEmulatorError(500, 'Invalid activity: services is empty.');
     this.stop();
-    const random = seededRandom(options.seed ?? 1);
+    // One stream per kind: the n-th edit picks the same record whatever the timing of the others.
+    const seed = options.seed ?? 1;
+    const random = {
+      creates: seededRandom(seed),
+      edits: seededRandom(seed + 1),
+      deletes: seededRandom(seed + 2),
+    };
     const started = performance.now();
     const done = { edits: 0, creates: 0, deletes: 0 };
     this.#counts = { edits: 0, creates: 0, deletes: 0, skipped: 0 };
@@ -103,8 +109,8 @@ export class CdmsUserActivity {
       for (const kind of ['creates', 'edits', 'deletes'] as const) {
         const due = Math.floor(elapsedSeconds * rates[kind]);
         for (; done[kind] < due; done[kind] += 1) {
-          const entity = entities[Math.floor(random() * entities.length)]!;
-          this.#act(kind, entity, random);
+          const entity = entities[Math.floor(random[kind]() * entities.length)]!;
+          this.#act(kind, entity, random[kind]);
         }
       }
     };
