@@ -440,10 +440,11 @@ export class CdmsClient {
     let replayedAfter401 = false;
 
     const sendOnce = async (kind: AttemptKind): Promise<CdmsResponse> => {
-      const authHeaders = await this.#authHeaders(request);
       attempt += 1;
-      // Every attempt waits for a slot of the client's budget (retries too, after their backoff).
+      // Every attempt waits for a slot of the client's budget (retries too, after their backoff);
+      // the credentials are read once it has one, so a long wait cannot make them stale.
       return this.#budget.run(async (queuedMs) => {
+        const authHeaders = await this.#authHeaders(request);
         const started = performance.now();
         try {
           const response = await sendAttempt(this.#http, request, authHeaders, this.#timeoutMs);
