@@ -14,9 +14,12 @@ export {
 export { CdmsEmulatorError, isCdmsEmulatorError } from './cdms-emulator-error';
 export { accountEntity, contactEntity, defaultEntities, systemUserEntity } from './default-entities';
 export { ORGANIZATION_DATA_SERVICE_PATH, startCdmsEmulator } from './start-cdms-emulator';
+export { ACTIVITY_USER } from './cdms-user-activity';
 export type {
   CdmsEmulator,
   CdmsEmulatorOptions,
+  EmulatorActivityCounts,
+  EmulatorActivityOptions,
   EmulatorAttributeDefinition,
   EmulatorAttributeType,
   EmulatorAuthOptions,
@@ -30,4 +33,5 @@ export type {
   EmulatorRecord,
   EmulatorRequestFilter,
   EmulatorRequestLog,
+  EmulatorUserWriteOptions,
 } from './types';
