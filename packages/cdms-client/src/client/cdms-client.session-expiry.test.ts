@@ -25,7 +25,13 @@ async function signedIn(auth: Partial<EmulatorAuthOptions> = {}, pageSize = 50) 
     password: PASSWORD,
     loginRetries: { limit: 3, minTimeoutMs: 1, maxTimeoutMs: 5 },
   });
-  const client = new CdmsClient({ baseUrl: emulator.url, auth: adfs, retries: false });
+  // Room for the ten concurrent requests below, so all ten are sent with the old session.
+  const client = new CdmsClient({
+    baseUrl: emulator.url,
+    auth: adfs,
+    retries: false,
+    budget: { maxConcurrent: 16 },
+  });
   const events: CdmsRequestEvent[] = [];
   client.on('request', (event) => events.push(event));
   // Sign in once before the scenario.
