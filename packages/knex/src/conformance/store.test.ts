@@ -91,8 +91,20 @@ describeEachDatabase(databases, (database) => {
       column: 'cdms_pk',
       type: 'string',
       nullable: true,
+      maxLength: 36,
+      hasDefault: false,
     });
-    expect(columns.find((column) => column.field === 'modified')?.nullable).toBe(false);
+    expect(columns.find((column) => column.field === 'modified')).toMatchObject({
+      nullable: false,
+      hasDefault: true,
+    });
+  });
+
+  it('describes the declared length of varchar columns only (validation before I/O relies on it)', async () => {
+    const columns = await store.describe(table);
+    expect(columns.find((column) => column.field === 'name')?.maxLength).toBe(255);
+    expect(columns.find((column) => column.field === 'notes')?.maxLength).toBeUndefined();
+    expect(columns.find((column) => column.field === 'quantity')?.maxLength).toBeUndefined();
   });
 
   it('inserts and returns the stored row with identical values on every dialect', async () => {

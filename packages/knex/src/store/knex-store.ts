@@ -126,7 +126,14 @@ export class KnexStore implements LocalStore {
   /** The columns of `table`, named as model fields; read once, then cached. */
   async describe(table: string): Promise<readonly ColumnDescription[]> {
     const info = await this.#table(table);
-    return info.columns.map(({ field, column, type, nullable }) => ({ field, column, type, nullable }));
+    return info.columns.map(({ field, column, type, nullable, maxLength, hasDefault }) => ({
+      field,
+      column,
+      type,
+      nullable,
+      ...(maxLength === undefined ? {} : { maxLength }),
+      ...(hasDefault === undefined ? {} : { hasDefault }),
+    }));
   }
 
   /** Drops the cached description of `table` (or of every table), e.g. after a migration. */
