@@ -1,6 +1,6 @@
 import type { CdmsLogger } from '@cdms-sync/cdms-client';
 import { type SyncContext, SyncContextStorage } from '../context/sync-context';
-import { NotRegisteredError } from '../errors/errors';
+import { type ImportRowError, NotRegisteredError } from '../errors/errors';
 import { DEFAULT_HISTORY_TABLE, type HistoryEntry } from '../history/history-entry';
 import { HistoryRecorder } from '../history/history-recorder';
 import { Manager } from '../manager/manager';
@@ -11,6 +11,7 @@ import { SyncedModel } from '../model/synced-model';
 import { DEFAULT_MAX_URL_LENGTH } from '../odata/fit-list-query';
 import type { LocalStore } from '../store/local-store';
 import type { CdmsSyncClient } from './cdms-sync-client';
+import { type ImportErrorHandler, ImportFailures } from './import-failures';
 import { SyncEngine } from './sync-engine';
 
 /** Options of `createSync(…)`. */
@@ -36,6 +37,13 @@ export interface SyncOptions {
   maxUrlLength?: number;
   /** The history table. @default 'cdms_sync_history' */
   historyTable?: string;
+  /**
+   * Called with each CDMS record an import could not store locally (a value too long for its
+   * column, a constraint …): the rest of its page is stored, and the read answers from what was
+   * stored. The same errors are logged (`error`) and listed by `sync.importErrors()`.
+   * @default none (logged and listed only)
+   */
+  onImportError?: ImportErrorHandler;
 }
 
 /** The object `createSync` returns: registers models and scopes the acting user. */
@@ -52,6 +60,16 @@ export interface Sync {
   runAs<T>(context: SyncContext, fn: () => T): T;
   /** The history of one object, or of `Model`'s row `id`, or of the whole model; newest first. */
   history(target: SyncedModel | ModelClass, id?: number): Promise<HistoryEntry[]>;
+  /**
+   * The CDMS records imports could not store locally, one per record (its latest failure), until a
+   * later refresh of the record stores it. Nothing retries them by itself.
+   *
+   * @example
+   * ```ts
+   * for (const failure of sync.importErrors()) console.log(failure.model, failure.cdmsPk, failure.field, failure.cause);
+   * ```
+   */
+  importErrors(): ImportRowError[];
   /** Close the local store. */
   close(): Promise<void>;
 }
@@ -77,6 +95,7 @@ export function createSync(options: SyncOptions): Sync {
     logger: options.logger,
     syncPageLimit: options.syncPageLimit ?? 1000,
     maxUrlLength: options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH,
+    importFailures: new ImportFailures(options.logger, options.onImportError),
   });
 
   const sync: Sync = {
@@ -109,6 +128,9 @@ export function createSync(options: SyncOptions): Sync {
         throw new NotRegisteredError(`${Model.name} belongs to another Sync`);
       const rowId = target instanceof SyncedModel ? target.id : id;
       return history.list(meta.table, rowId);
+    },
+    importErrors() {
+      return engine.importFailures.list();
     },
     close() {
       return options.store.close();

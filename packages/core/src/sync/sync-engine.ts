@@ -6,6 +6,7 @@ import type { DeleteOptions, SaveOptions, SyncedModel } from '../model/synced-mo
 import type { LocalStore, Row } from '../store/local-store';
 import { aggregateMatching } from './aggregate-matching';
 import type { CdmsSyncClient } from './cdms-sync-client';
+import type { ImportFailures } from './import-failures';
 import { syncAndFind, syncMatching } from './list-sync';
 import { type PreparedQuery, prepareQuery } from './prepare-query';
 import type { QueryState } from './query-state';
@@ -31,6 +32,7 @@ export interface SyncEngineOptions {
   readonly syncPageLimit: number;
   /** The longest list request URL; longer filters are split or relaxed (see `fitListQuery`). */
   readonly maxUrlLength: number;
+  readonly importFailures: ImportFailures;
 }
 
 /**
@@ -47,6 +49,7 @@ export class SyncEngine implements SyncServices {
   readonly logger: CdmsLogger | undefined;
   readonly syncPageLimit: number;
   readonly maxUrlLength: number;
+  readonly importFailures: ImportFailures;
   readonly #defaultCdms: CdmsSyncClient;
 
   constructor(options: SyncEngineOptions) {
@@ -56,6 +59,7 @@ export class SyncEngine implements SyncServices {
     this.logger = options.logger;
     this.syncPageLimit = options.syncPageLimit;
     this.maxUrlLength = options.maxUrlLength;
+    this.importFailures = options.importFailures;
     this.#defaultCdms = options.cdms;
   }
 

@@ -30,14 +30,16 @@ export function validateRow(meta: ModelMeta, resolved: ResolvedModel, row: Row, 
     if (value === undefined) continue;
     if (field === 'cdmsPk') {
       if (value !== null && normaliseGuid(value) === undefined) {
-        throw new ValidationError(`${model}.cdmsPk must be a GUID, got ${describe(value)}`);
+        throw new ValidationError(`${model}.cdmsPk must be a GUID, got ${describe(value)}`, {
+          field,
+        });
       }
       continue;
     }
     const column = resolved.columns.find((candidate) => candidate.field === field);
     if (column === undefined) continue;
     const problem = valueProblem(column, value);
-    if (problem !== undefined) throw new ValidationError(`${model}.${field} ${problem}`);
+    if (problem !== undefined) throw new ValidationError(`${model}.${field} ${problem}`, { field });
   }
   if (mode === 'create') {
     for (const column of resolved.columns) {
