@@ -401,9 +401,9 @@ describe('retrieve, create, update, delete', () => {
     expect(e.records('Account')).toEqual([]);
   });
 
-  it('bumps ModifiedOn to a strictly later whole second and VersionNumber on every write', async () => {
+  it('modifiedOn: strictly-increasing bumps ModifiedOn to a strictly later whole second and VersionNumber on every write', async () => {
     let now = T0 + 250;
-    const e = await start({ clock: () => new Date(now) });
+    const e = await start({ clock: () => new Date(now), modifiedOn: 'strictly-increasing' });
     const created = await request(`${e.serviceUrl}/AccountSet`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -435,6 +435,37 @@ describe('retrieve, create, update, delete', () => {
     await merge();
     expect(state()).toEqual({ modified: T0 + 10_000, version: 5, created: T0 });
     expect(e.records('Account')[0]!.Name).toBe('Edited');
+  });
+
+  it('default clock is CRM 2011: writes within one second share ModifiedOn (editAsCdmsUser too); VersionNumber grows on every write', async () => {
+    let now = T0 + 250;
+    const e = await start({ clock: () => new Date(now) });
+    const created = await request(`${e.serviceUrl}/AccountSet`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ Name: 'Acme' }),
+    });
+    const id = created.body.d.AccountId as string;
+    const merge = () =>
+      fetch(`${e.serviceUrl}/AccountSet(guid'${id}')`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-HTTP-Method': 'MERGE' },
+        body: JSON.stringify({ Telephone1: String(Math.random()) }),
+      });
+    const state = () => {
+      const record = e.records('Account')[0]!;
+      return { modified: (record.ModifiedOn as Date).getTime(), version: record.VersionNumber };
+    };
+    expect(state()).toEqual({ modified: T0, version: 1 });
+    now = T0 + 600;
+    await merge();
+    expect(state()).toEqual({ modified: T0, version: 2 });
+    now = T0 + 999;
+    e.editAsCdmsUser('Account', id, { Name: 'Edited' });
+    expect(state()).toEqual({ modified: T0, version: 3 });
+    now = T0 + 1_000;
+    await merge();
+    expect(state()).toEqual({ modified: T0 + 1000, version: 4 });
   });
 });
 

@@ -183,6 +183,15 @@ export interface CdmsEmulatorOptions {
   auth?: EmulatorAuthOptions;
   /** The current time (for `CreatedOn`/`ModifiedOn` and cookie expiry). @default () => new Date() */
   clock?: () => Date | number;
+  /**
+   * How `ModifiedOn` moves on a write (every write: HTTP, `editAsCdmsUser`):
+   * - `'crm'`: as CRM 2011 does, the clock truncated to the second, so two writes within one second
+   *   carry the same `ModifiedOn`; only `VersionNumber` (which grows on every write) tells them apart;
+   * - `'strictly-increasing'`: the second of the clock, but always at least one second after the
+   *   record's previous `ModifiedOn` (an easier CDMS, for tests that need every write to look newer).
+   * @default 'crm'
+   */
+  modifiedOn?: 'crm' | 'strictly-increasing';
 }
 
 /** One request received by the emulator. */

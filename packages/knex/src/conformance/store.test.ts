@@ -75,6 +75,7 @@ describeEachDatabase(databases, (database) => {
       cdmsPk: 'string',
       created: 'datetime',
       modified: 'datetime',
+      cdmsVersion: 'integer',
       name: 'string',
       flag: 'boolean',
       quantity: 'integer',
@@ -115,6 +116,7 @@ describeEachDatabase(databases, (database) => {
       id: expect.any(Number),
       created: expect.any(Date),
       modified: expect.any(Date),
+      cdmsVersion: null,
     });
     // Defaults come from the database clock with milliseconds.
     expect(Math.abs((stored.created as Date).getTime() - before)).toBeLessThan(60_000);
