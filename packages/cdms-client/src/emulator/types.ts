@@ -29,6 +29,12 @@ export interface EmulatorAttributeDefinition {
    * a write sends only `{Id}` and to fill the lookup's `Name` from the target's primary name.
    */
   readonly target?: string;
+  /**
+   * For an `Edm.String`: the most characters a value may have, as CRM's attribute metadata says
+   * (`Account.Name` 160). A longer value in a create or update is CRM's 400 validation fault.
+   * @default no limit
+   */
+  readonly maxLength?: number;
 }
 
 /**
