@@ -61,7 +61,14 @@ describe('only() / defer()', () => {
     expect(acme?.notes).toBeUndefined();
 
     const [deferred] = await f.Organisation.objects.skipCdms().defer('notes').defer('ukOrganisation');
-    expect(Object.keys(deferred ?? {}).sort()).toEqual(['cdmsPk', 'cdmsVersion', 'created', 'id', 'modified', 'name']);
+    expect(Object.keys(deferred ?? {}).sort()).toEqual([
+      'cdmsPk',
+      'cdmsVersion',
+      'created',
+      'id',
+      'modified',
+      'name',
+    ]);
     expect(f.requests).toEqual([]);
   });
 

@@ -47,6 +47,7 @@ export function validateRow(meta: ModelMeta, resolved: ResolvedModel, row: Row, 
       if (row[column.field] === undefined) {
         throw new ValidationError(
           `${model}.${column.field} is required: its column is not nullable and has no default`,
+          { field: column.field },
         );
       }
     }
