@@ -89,12 +89,13 @@ export class ImportRowError extends CdmsSyncError {
 
 /**
  * A write waited longer than `writeQueueTimeoutMs` for a place among the writes that may run at once
- * (`maxConcurrentWrites`); nothing was sent or written.
+ * (`maxConcurrentWrites`), or could not get a database connection; it was not started: nothing was
+ * sent or written.
  */
 export class WriteQueueTimeoutError extends CdmsSyncError {
   override name = 'WriteQueueTimeoutError';
-  constructor(message: string) {
-    super('WRITE_QUEUE_TIMEOUT', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WRITE_QUEUE_TIMEOUT', message, options);
   }
 }
 

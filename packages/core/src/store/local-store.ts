@@ -92,6 +92,11 @@ export interface LocalStore {
   /** The SQL dialect, e.g. `postgresql`, `pglite`, `sqlite`, `mysql`. */
   readonly dialect: string;
   readonly capabilities: StoreCapabilities;
+  /**
+   * Optional: how many connections the store's pool holds at most. The Sync lets fewer writes than
+   * this run at once (`maxConcurrentWrites`), so that reads always find a connection.
+   */
+  readonly maxConnections?: number;
   /** Run `fn` in a transaction; nested calls use savepoints. Rolls back when `fn` throws. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   /** The columns of `table`, named as model fields. Cached. */

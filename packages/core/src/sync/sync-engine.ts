@@ -13,6 +13,7 @@ import type { QueryState } from './query-state';
 import { getObject } from './read-through';
 import { loadRelated, reloadInstance } from './reload-instance';
 import type { SyncServices } from './sync-services';
+import type { WriteLane } from './write-lane';
 import {
   bulkCreate,
   createObject,
@@ -33,6 +34,7 @@ export interface SyncEngineOptions {
   /** The longest list request URL; longer filters are split or relaxed (see `fitListQuery`). */
   readonly maxUrlLength: number;
   readonly importFailures: ImportFailures;
+  readonly writeLane: WriteLane;
 }
 
 /**
@@ -50,6 +52,7 @@ export class SyncEngine implements SyncServices {
   readonly syncPageLimit: number;
   readonly maxUrlLength: number;
   readonly importFailures: ImportFailures;
+  readonly writeLane: WriteLane;
   readonly #defaultCdms: CdmsSyncClient;
 
   constructor(options: SyncEngineOptions) {
@@ -60,6 +63,7 @@ export class SyncEngine implements SyncServices {
     this.syncPageLimit = options.syncPageLimit;
     this.maxUrlLength = options.maxUrlLength;
     this.importFailures = options.importFailures;
+    this.writeLane = options.writeLane;
     this.#defaultCdms = options.cdms;
   }
 
@@ -112,7 +116,7 @@ export class SyncEngine implements SyncServices {
     values: Record<string, unknown>,
     skipCdms: boolean,
   ): Promise<T> {
-    return createObject(this, meta, values, skipCdms);
+    return this.writeLane.run(() => createObject(this, meta, values, skipCdms));
   }
 
   /** See {@link bulkCreate}. */
@@ -121,12 +125,12 @@ export class SyncEngine implements SyncServices {
     objects: readonly Record<string, unknown>[],
     skipCdms: boolean,
   ): Promise<T[]> {
-    return bulkCreate(this, meta, objects, skipCdms);
+    return this.writeLane.run(() => bulkCreate(this, meta, objects, skipCdms));
   }
 
   /** See {@link saveInstance}. */
   saveInstance<T extends SyncedModel>(meta: ModelMeta<T>, instance: T, options: SaveOptions): Promise<void> {
-    return saveInstance(this, meta, instance, options);
+    return this.writeLane.run(() => saveInstance(this, meta, instance, options));
   }
 
   /** See {@link deleteInstance}. */
@@ -135,22 +139,22 @@ export class SyncEngine implements SyncServices {
     instance: T,
     options: DeleteOptions,
   ): Promise<void> {
-    return deleteInstance(this, meta, instance, options);
+    return this.writeLane.run(() => deleteInstance(this, meta, instance, options));
   }
 
   /** See {@link updateMatching}. */
   updateMatching(meta: ModelMeta, state: QueryState, values: Record<string, unknown>): Promise<number> {
-    return updateMatching(this, meta, state, values);
+    return this.writeLane.run(() => updateMatching(this, meta, state, values));
   }
 
   /** See {@link deleteMatching}. */
   deleteMatching(meta: ModelMeta, state: QueryState): Promise<number> {
-    return deleteMatching(this, meta, state);
+    return this.writeLane.run(() => deleteMatching(this, meta, state));
   }
 
-  /** Run `fn` in one local transaction (used by `getOrCreate` / `updateOrCreate`). */
+  /** Run `fn` in one local transaction, in a turn of the write lane (used by `getOrCreate` / `updateOrCreate`). */
   transaction<R>(fn: () => Promise<R>): Promise<R> {
-    return this.store.transaction(fn);
+    return this.writeLane.run(() => this.store.transaction(fn));
   }
 
   /** See {@link reloadInstance}. */

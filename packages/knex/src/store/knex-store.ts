@@ -73,6 +73,8 @@ const MAX_BINDINGS_PER_STATEMENT = 30_000;
 export class KnexStore implements LocalStore {
   readonly dialect: StoreDialect;
   readonly capabilities: StoreCapabilities;
+  /** The pool's `max` (Knex's default is 10; 1 for SQLite). */
+  readonly maxConnections: number | undefined;
   readonly #knex: Knex;
   readonly #columnName: (field: string) => string;
   readonly #fieldName: (column: string) => string;
@@ -88,6 +90,9 @@ export class KnexStore implements LocalStore {
     this.dialect = detectDialect(knex);
     this.#columnName = options.columnName ?? snakeCase;
     this.#fieldName = options.fieldName ?? camelCase;
+    const client = knex.client as { pool?: { max?: unknown }; config?: { pool?: { max?: unknown } } };
+    const max = client.pool?.max ?? client.config?.pool?.max;
+    this.maxConnections = typeof max === 'number' && max > 0 ? max : undefined;
     const probe = this.#compiler(undefined);
     this.capabilities = Object.freeze({
       rowLocks: this.dialect !== 'sqlite',
