@@ -3,7 +3,7 @@
  * `ModifiedOn` equals the local `modified` (two writes within one second) but whose `VersionNumber`
  * is greater is refreshed.
  */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ACCOUNT_SELECT, account, page, ROOT, useSyncFixture } from './support/sync-fixture';
 
 const GUID = '7a4814f9-b0b8-ea11-a812-000d3a122b89';

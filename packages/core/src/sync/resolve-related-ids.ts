@@ -33,8 +33,8 @@ export async function resolveRelatedIds(
     const values = node.lookup === 'in' ? (node.value as readonly unknown[]) : [node.value];
     for (const value of values) {
       if (value === null || isRelatedKey(value)) continue;
-      let ids = wanted.get(node.field);
-      if (!ids) wanted.set(node.field, (ids = new Set()));
+      const ids = wanted.get(node.field) ?? new Set<unknown>();
+      wanted.set(node.field, ids);
       ids.add(value);
     }
   });
