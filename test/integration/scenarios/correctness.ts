@@ -212,7 +212,7 @@ export function correctnessScenarios(f: EndToEnd): void {
       expect(f.emulator.records('Account').map((record) => record.AccountId)).toEqual([key]);
     });
 
-    it("filter({ organisation: acme.id as never }) sends ParentCustomerId/Id eq guid'…'; an unknown id matches nothing with 0 requests; __in and __isnull too", async () => {
+    it("filter({ organisation: acme.id }) sends ParentCustomerId/Id eq guid'…'; an unknown id matches nothing with 0 requests; __in and __isnull too", async () => {
       const acme = await f.Organisation.objects.create({ name: 'Acme' });
       const beta = await f.Organisation.objects.create({ name: 'Beta' });
       const smith = await f.Contact.objects.create({ lastName: 'Smith', organisation: acme });
