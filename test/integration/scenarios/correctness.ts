@@ -287,6 +287,28 @@ export function correctnessScenarios(f: EndToEnd): void {
     });
   });
 
+  describe('every public option object refuses what it does not understand', () => {
+    it('createSync, save() and delete() options: ValidationError before any request', async () => {
+      expect(() => f.newSync({ syncPageLimit: 0 })).toThrow(/syncPageLimit must be a positive whole number/);
+      expect(() => f.newSync({ maxConcurrentWrites: 1.5 })).toThrow(ValidationError);
+      expect(() => f.newSync({ writeQueueTimeoutMs: '10' as unknown as number })).toThrow(ValidationError);
+      const acme = await f.Organisation.objects.create({ name: 'Acme' });
+      f.emulator.clearRequests();
+      acme.name = 'Acme Ltd';
+      await expect(acme.save({ skipCdms: 'yes' as unknown as boolean })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+      await expect(acme.save({ detectConflict: true } as never)).rejects.toThrow(
+        /unknown write option detectConflict/,
+      );
+      await expect(acme.delete({ skipCdms: 1 as unknown as boolean })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+      expect(f.emulator.requests).toEqual([]);
+      await expectStoresAgree(f);
+    });
+  });
+
   describe("CRM 2011's clock: ModifiedOn to the second", () => {
     it('a CDMS user edits the record in the same second as our save: the next get() still sees the edit (cdms_version)', async () => {
       const acme = await f.Organisation.objects.create({ name: 'Acme' });
