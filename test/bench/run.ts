@@ -1,16 +1,18 @@
 /**
- * `pnpm bench`: the store benchmark (`@cdms-sync/knex` store vs raw Knex) and the sync benchmark
- * (cdms-sync vs raw Knex + raw axios, CDMS requests per operation) in one run; prints both tables.
+ * `pnpm bench`: the store benchmark (`@cdms-sync/knex` store vs raw Knex), the sync benchmark
+ * (cdms-sync vs raw Knex + raw axios, CDMS requests per operation) and the load benchmark (reads
+ * under a burst of writes against a slow CDMS) in one run; prints the three tables.
  * Exits 1 when a benchmark fails or the run exceeds its time limit.
  *
  *   pnpm bench    # = tsx --conditions=@cdms-sync/source test/bench/run.ts
  */
 import { formatEmulatorBench, runEmulatorBench } from './emulator/emulator-bench';
 import { formatStoreBench, runStoreBench } from './store/store-bench';
+import { formatLoadBench, runLoadBench } from './sync/load-bench';
 import { formatSyncBench, runSyncBench } from './sync/sync-bench';
 
 /** The whole run must end within this; a hung database or socket must not hang CI. */
-const TIME_LIMIT_MS = 120_000;
+const TIME_LIMIT_MS = 240_000;
 
 const watchdog = setTimeout(() => {
   process.stderr.write(`bench: still running after ${TIME_LIMIT_MS / 1000} s; giving up\n`);
@@ -44,6 +46,14 @@ async function main(): Promise<void> {
   const emulatorReport = await runEmulatorBench();
   process.stdout.write(
     `## Emulator: one list page at 1k vs 100k records (median ms over HTTP)\n\n${formatEmulatorBench(emulatorReport)}\n\n(${seconds(emulatorStarted)})\n\n`,
+  );
+  const loadStarted = Date.now();
+  const loadReport = await runLoadBench();
+  if (!loadReport.skipped && loadReport.errors.length > 0) {
+    throw new Error(`the load benchmark had ${loadReport.errors.length} errors: ${loadReport.errors[0]}`);
+  }
+  process.stdout.write(
+    `## Load: 200 save() + 200 get() of other records at once (CDMS 200 ms per request, PostgreSQL pool 5)\n\n${formatLoadBench(loadReport)}\n\n(${seconds(loadStarted)})\n\n`,
   );
   process.stdout.write(`Total: ${seconds(started)}\n`);
 }

@@ -7,11 +7,15 @@ export {
   ConflictError,
   DoesNotExistError,
   FieldError,
+  ImportRowError,
+  isImportRowError,
+  isWriteQueueTimeoutError,
   MultipleObjectsReturnedError,
   NotRegisteredError,
   NotSupportedError,
   ObjectsNotInSyncError,
   ValidationError,
+  WriteQueueTimeoutError,
 } from './errors/errors';
 // #endregion errors
 
@@ -71,6 +75,7 @@ export type { AggregateResult, Aggregation } from './query/aggregation';
 // #region sync-and-models
 export { createSync } from './sync/create-sync';
 export type { Sync, SyncOptions } from './sync/create-sync';
+export type { ImportErrorHandler } from './sync/import-failures';
 export type { CdmsSyncClient } from './sync/cdms-sync-client';
 export type { SyncContext } from './context/sync-context';
 export { SyncedModel } from './model/synced-model';

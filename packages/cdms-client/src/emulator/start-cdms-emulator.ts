@@ -124,7 +124,7 @@ export async function startCdmsEmulator(options: CdmsEmulatorOptions = {}): Prom
   }
   const maxQueryStringLength = options.maxQueryStringLength ?? 2048;
   const catalog = new EntityCatalog(options.entities ?? defaultEntities);
-  const store = new EntityStore(catalog, now);
+  const store = new EntityStore(catalog, now, options.modifiedOn ?? 'crm');
   const views = new ListViews(store);
   const commitDelayMs = options.commitDelayMs ?? 0;
   if (!Number.isFinite(commitDelayMs) || commitDelayMs < 0) {

@@ -144,7 +144,10 @@ export class SyncedModel {
     return this;
   }
 
-  /** Delete CDMS first (DELETE `…Set(guid'…')`), then the local row, in one transaction; records history `delete`. */
+  /**
+   * Delete the local row (history `delete`) first, then the CDMS record (DELETE `…Set(guid'…')`),
+   * in one transaction: a row another table still references is refused before CDMS is touched.
+   */
   async delete(options: DeleteOptions = {}): Promise<void> {
     const { engine, meta } = bindingOf(this.constructor as ModelClass<this>);
     await engine.deleteInstance(meta, this, options);
@@ -172,15 +175,21 @@ export class SyncedModel {
 
   /**
    * The objects of `Model` whose foreign key `field` points at this object: a reverse manager.
+   * What it creates (`create`, `bulkCreate`, `getOrCreate`, `updateOrCreate`) is linked to this
+   * object, as Django's reverse manager does.
    *
    * @example
    * ```ts
    * const contacts = await acme.relatedSet(Contact, 'organisation'); // Contact[]
    * // $filter=ParentCustomerId/Id eq guid'…'
+   * await acme.relatedSet(Contact, 'organisation').create({ lastName: 'Smith' });
+   * // POST ContactSet {"LastName":"Smith","ParentCustomerId":{"Id":"<acme's guid>","LogicalName":"account"},…}
    * ```
    */
   relatedSet<R extends SyncedModel>(Model: ModelClass<R>, field: string): QuerySet<R> {
-    return bindingOf(Model).manager.filter({ [field]: this } as never);
+    return bindingOf(Model)
+      .manager.filter({ [field]: this } as never)
+      .withCreateValues({ [field]: this });
   }
 
   /** The field values as a plain object (dates stay `Date`; JSON.stringify turns them into ISO text). */

@@ -28,6 +28,12 @@ export interface QueryState {
   readonly deferFields: readonly string[];
   /** `prefetchRelated(…)` / `selectRelated(…)`: foreign keys loaded with one query each. */
   readonly prefetchRelated: readonly string[];
+  /**
+   * Values every object created through this QuerySet gets (a reverse manager,
+   * `acme.relatedSet(Contact, 'organisation')`, links its new children to `acme`). They win over
+   * the caller's values, as Django's reverse manager sets the foreign key.
+   */
+  readonly createValues: Readonly<Record<string, unknown>>;
 }
 
 /** The state of `Model.objects`. @internal */
@@ -42,6 +48,7 @@ export const EMPTY_QUERY_STATE: QueryState = Object.freeze({
   onlyFields: undefined,
   deferFields: Object.freeze([]) as readonly string[],
   prefetchRelated: Object.freeze([]) as readonly string[],
+  createValues: Object.freeze({}),
 });
 
 /** The state of `Model.objects` for a model without a migrator: local store only. @internal */

@@ -6,12 +6,14 @@ import type { DeleteOptions, SaveOptions, SyncedModel } from '../model/synced-mo
 import type { LocalStore, Row } from '../store/local-store';
 import { aggregateMatching } from './aggregate-matching';
 import type { CdmsSyncClient } from './cdms-sync-client';
+import type { ImportFailures } from './import-failures';
 import { syncAndFind, syncMatching } from './list-sync';
 import { type PreparedQuery, prepareQuery } from './prepare-query';
 import type { QueryState } from './query-state';
 import { getObject } from './read-through';
 import { loadRelated, reloadInstance } from './reload-instance';
 import type { SyncServices } from './sync-services';
+import type { WriteLane } from './write-lane';
 import {
   bulkCreate,
   createObject,
@@ -31,6 +33,8 @@ export interface SyncEngineOptions {
   readonly syncPageLimit: number;
   /** The longest list request URL; longer filters are split or relaxed (see `fitListQuery`). */
   readonly maxUrlLength: number;
+  readonly importFailures: ImportFailures;
+  readonly writeLane: WriteLane;
 }
 
 /**
@@ -47,6 +51,8 @@ export class SyncEngine implements SyncServices {
   readonly logger: CdmsLogger | undefined;
   readonly syncPageLimit: number;
   readonly maxUrlLength: number;
+  readonly importFailures: ImportFailures;
+  readonly writeLane: WriteLane;
   readonly #defaultCdms: CdmsSyncClient;
 
   constructor(options: SyncEngineOptions) {
@@ -56,6 +62,8 @@ export class SyncEngine implements SyncServices {
     this.logger = options.logger;
     this.syncPageLimit = options.syncPageLimit;
     this.maxUrlLength = options.maxUrlLength;
+    this.importFailures = options.importFailures;
+    this.writeLane = options.writeLane;
     this.#defaultCdms = options.cdms;
   }
 
@@ -108,7 +116,7 @@ export class SyncEngine implements SyncServices {
     values: Record<string, unknown>,
     skipCdms: boolean,
   ): Promise<T> {
-    return createObject(this, meta, values, skipCdms);
+    return this.writeLane.run(() => createObject(this, meta, values, skipCdms));
   }
 
   /** See {@link bulkCreate}. */
@@ -117,12 +125,12 @@ export class SyncEngine implements SyncServices {
     objects: readonly Record<string, unknown>[],
     skipCdms: boolean,
   ): Promise<T[]> {
-    return bulkCreate(this, meta, objects, skipCdms);
+    return this.writeLane.run(() => bulkCreate(this, meta, objects, skipCdms));
   }
 
   /** See {@link saveInstance}. */
   saveInstance<T extends SyncedModel>(meta: ModelMeta<T>, instance: T, options: SaveOptions): Promise<void> {
-    return saveInstance(this, meta, instance, options);
+    return this.writeLane.run(() => saveInstance(this, meta, instance, options));
   }
 
   /** See {@link deleteInstance}. */
@@ -131,22 +139,22 @@ export class SyncEngine implements SyncServices {
     instance: T,
     options: DeleteOptions,
   ): Promise<void> {
-    return deleteInstance(this, meta, instance, options);
+    return this.writeLane.run(() => deleteInstance(this, meta, instance, options));
   }
 
   /** See {@link updateMatching}. */
   updateMatching(meta: ModelMeta, state: QueryState, values: Record<string, unknown>): Promise<number> {
-    return updateMatching(this, meta, state, values);
+    return this.writeLane.run(() => updateMatching(this, meta, state, values));
   }
 
   /** See {@link deleteMatching}. */
   deleteMatching(meta: ModelMeta, state: QueryState): Promise<number> {
-    return deleteMatching(this, meta, state);
+    return this.writeLane.run(() => deleteMatching(this, meta, state));
   }
 
-  /** Run `fn` in one local transaction (used by `getOrCreate` / `updateOrCreate`). */
+  /** Run `fn` in one local transaction, in a turn of the write lane (used by `getOrCreate` / `updateOrCreate`). */
   transaction<R>(fn: () => Promise<R>): Promise<R> {
-    return this.store.transaction(fn);
+    return this.writeLane.run(() => this.store.transaction(fn));
   }
 
   /** See {@link reloadInstance}. */

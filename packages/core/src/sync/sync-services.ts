@@ -2,6 +2,7 @@ import type { CdmsLogger } from '@cdms-sync/cdms-client';
 import type { HistoryRecorder } from '../history/history-recorder';
 import type { LocalStore } from '../store/local-store';
 import type { CdmsSyncClient } from './cdms-sync-client';
+import type { ImportFailures } from './import-failures';
 
 /**
  * What the parts of the sync engine (read-through, list sync, write-through …) share: one per Sync,
@@ -15,6 +16,8 @@ export interface SyncServices {
   readonly syncPageLimit: number;
   /** The longest list request URL; longer filters are split or relaxed (see `fitListQuery`). */
   readonly maxUrlLength: number;
+  /** CDMS records an import could not store locally, until a later refresh stores them. */
+  readonly importFailures: ImportFailures;
   /** The CDMS client of the current `runAs` context, or the Sync's own. */
   readonly cdms: CdmsSyncClient;
 }

@@ -73,6 +73,8 @@ const MAX_BINDINGS_PER_STATEMENT = 30_000;
 export class KnexStore implements LocalStore {
   readonly dialect: StoreDialect;
   readonly capabilities: StoreCapabilities;
+  /** The pool's `max` (Knex's default is 10; 1 for SQLite). */
+  readonly maxConnections: number | undefined;
   readonly #knex: Knex;
   readonly #columnName: (field: string) => string;
   readonly #fieldName: (column: string) => string;
@@ -88,6 +90,9 @@ export class KnexStore implements LocalStore {
     this.dialect = detectDialect(knex);
     this.#columnName = options.columnName ?? snakeCase;
     this.#fieldName = options.fieldName ?? camelCase;
+    const client = knex.client as { pool?: { max?: unknown }; config?: { pool?: { max?: unknown } } };
+    const max = client.pool?.max ?? client.config?.pool?.max;
+    this.maxConnections = typeof max === 'number' && max > 0 ? max : undefined;
     const probe = this.#compiler(undefined);
     this.capabilities = Object.freeze({
       rowLocks: this.dialect !== 'sqlite',
@@ -126,7 +131,14 @@ export class KnexStore implements LocalStore {
   /** The columns of `table`, named as model fields; read once, then cached. */
   async describe(table: string): Promise<readonly ColumnDescription[]> {
     const info = await this.#table(table);
-    return info.columns.map(({ field, column, type, nullable }) => ({ field, column, type, nullable }));
+    return info.columns.map(({ field, column, type, nullable, maxLength, hasDefault }) => ({
+      field,
+      column,
+      type,
+      nullable,
+      ...(maxLength === undefined ? {} : { maxLength }),
+      ...(hasDefault === undefined ? {} : { hasDefault }),
+    }));
   }
 
   /** Drops the cached description of `table` (or of every table), e.g. after a migration. */
