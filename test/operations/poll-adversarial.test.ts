@@ -125,10 +125,8 @@ describeEachDatabase(databases, (database) => {
         edited = true;
         // While paging: one record of the first page and one of the last change again.
         now = T0 + 3_000;
-        emulator.editAsCdmsUser('Account', String(accounts[0]?.AccountId), { Name: 'edited while paging 0' });
-        emulator.editAsCdmsUser('Account', String(accounts[199]?.AccountId), {
-          Name: 'edited while paging 199',
-        });
+        emulator.editAsCdmsUser('Account', String(firstPage?.AccountId), { Name: 'edited (first page)' });
+        emulator.editAsCdmsUser('Account', String(lastPage?.AccountId), { Name: 'edited (last page)' });
       },
     });
     expect(report.models[0]?.changes).toBeGreaterThanOrEqual(199);
