@@ -48,7 +48,10 @@ describeEachDatabase(databases, (database) => {
 
   /** Refresh entries recorded per GUID. */
   async function historyCounts(): Promise<Map<string, number>> {
-    const rows = await knex(tables.history).select('cdms_pk').count({ n: '*' }).groupBy('cdms_pk');
+    const rows = (await knex(tables.history).select('cdms_pk').count({ n: '*' }).groupBy('cdms_pk')) as {
+      cdms_pk: string;
+      n: number | string;
+    }[];
     return new Map(rows.map((row) => [String(row.cdms_pk), Number(row.n)]));
   }
   const guid = (record: { AccountId?: unknown }) => String(record.AccountId).toLowerCase();
