@@ -39,7 +39,7 @@ describeEachDatabase(databases, (database) => {
   });
 
   it(`backfills ${RECORDS} records during CDMS activity; a poll and a reconcile with repair leave both stores equal`, async () => {
-    const accounts = seedAccounts(emulator, RECORDS, {
+    seedAccounts(emulator, RECORDS, {
       start: new Date(Date.now() - 86_400_000),
       perSecond: 5,
     });
