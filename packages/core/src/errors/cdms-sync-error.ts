@@ -9,6 +9,8 @@ const CDMS_SYNC_ERROR_CODES = [
   'NOT_REGISTERED',
   'IMPORT_ROW_FAILED',
   'WRITE_QUEUE_TIMEOUT',
+  'LEASE_HELD',
+  'NOT_BACKFILLED',
 ] as const;
 
 /** Stable machine-readable codes of every error `@cdms-sync/core` throws. */

@@ -8,6 +8,7 @@ import type {
   StoreAggregation,
   StoreCapabilities,
   SyncedRow,
+  SyncLeases,
   UpsertResult,
   WhereNode,
 } from '@cdms-sync/core';
@@ -17,6 +18,7 @@ import type { CompileContext, CompiledSql } from '../compiler/compiled-sql';
 import { createWhereCompiler } from '../compiler/create-where-compiler';
 import { relatedTables } from '../compiler/related-tables';
 import type { WhereCompiler } from '../compiler/where-compiler';
+import { KnexLeases } from '../state/knex-leases';
 import { aggregateSelect, decodeAggregates, resolveAggregations } from './aggregate-select';
 import { detectDialect, type StoreDialect } from './dialect';
 import { camelCase, snakeCase } from './naming';
@@ -75,6 +77,12 @@ export class KnexStore implements LocalStore {
   readonly capabilities: StoreCapabilities;
   /** The pool's `max` (Knex's default is 10; 1 for SQLite). */
   readonly maxConnections: number | undefined;
+  /**
+   * Leases for the operations (one poller per model across processes): PostgreSQL session
+   * advisory locks and MySQL/MariaDB `GET_LOCK` on a dedicated connection; in-process on SQLite
+   * and PGlite.
+   */
+  readonly leases: SyncLeases;
   readonly #knex: Knex;
   readonly #columnName: (field: string) => string;
   readonly #fieldName: (column: string) => string;
@@ -93,6 +101,7 @@ export class KnexStore implements LocalStore {
     const client = knex.client as { pool?: { max?: unknown }; config?: { pool?: { max?: unknown } } };
     const max = client.pool?.max ?? client.config?.pool?.max;
     this.maxConnections = typeof max === 'number' && max > 0 ? max : undefined;
+    this.leases = new KnexLeases(knex, this.dialect);
     const probe = this.#compiler(undefined);
     this.capabilities = Object.freeze({
       rowLocks: this.dialect !== 'sqlite',
