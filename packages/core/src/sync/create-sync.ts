@@ -9,6 +9,8 @@ import type { ModelClass } from '../model/model-class';
 import { ModelMeta } from '../model/model-meta';
 import { SyncedModel } from '../model/synced-model';
 import { DEFAULT_MAX_URL_LENGTH } from '../odata/fit-list-query';
+import { createSyncOperations, type SyncOperations } from '../operations/sync-operations';
+import { DEFAULT_SYNC_STATE_TABLE } from '../operations/sync-state';
 import type { LocalStore } from '../store/local-store';
 import type { CdmsSyncClient } from './cdms-sync-client';
 import { SyncEngine } from './sync-engine';
@@ -36,10 +38,18 @@ export interface SyncOptions {
   maxUrlLength?: number;
   /** The history table. @default 'cdms_sync_history' */
   historyTable?: string;
+  /**
+   * The state table of backfill, poll and reconcile (`createSyncStateTables` in `@cdms-sync/knex`);
+   * its ranges live in `${stateTable}_range`. @default 'cdms_sync_state'
+   */
+  stateTable?: string;
 }
 
-/** The object `createSync` returns: registers models and scopes the acting user. */
-export interface Sync {
+/**
+ * The object `createSync` returns: registers models, scopes the acting user, and runs the
+ * migration operations (`backfill`, `poll`, `startPolling`, `reconcile`, `status`).
+ */
+export interface Sync extends SyncOperations {
   /**
    * Bind models to this Sync (each model to one Sync only); returns the Sync for chaining. A model
    * without a `static migrator` is a plain local model: every call behaves as with `skipCdms()`.
@@ -79,7 +89,15 @@ export function createSync(options: SyncOptions): Sync {
     maxUrlLength: options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH,
   });
 
+  const registered: ModelClass[] = [];
+  const operations = createSyncOperations({
+    engine,
+    stateTable: options.stateTable ?? DEFAULT_SYNC_STATE_TABLE,
+    models: () => registered,
+  });
+
   const sync: Sync = {
+    ...operations,
     register(...models) {
       for (const Model of models) {
         if (!(Model.prototype instanceof SyncedModel)) {
@@ -96,6 +114,7 @@ export function createSync(options: SyncOptions): Sync {
         const meta = new ModelMeta(Model, options.store);
         const binding: ModelBinding = { engine, meta, manager: new Manager(engine, meta) };
         Object.defineProperty(Model, MODEL_BINDING, { value: binding, enumerable: false });
+        registered.push(Model);
       }
       return sync;
     },
