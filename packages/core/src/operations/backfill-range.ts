@@ -61,7 +61,7 @@ export async function backfillRange(
   }
   const engine = servicesWithHistory(services.engine, options.history ?? 'row');
   const { selectAttributes } = await meta.resolve();
-  let range = start;
+  let range: BackfillRangeState = { ...start, owner };
   let rows = 0;
   let pages = 0;
   try {

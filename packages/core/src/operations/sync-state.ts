@@ -191,7 +191,13 @@ export class SyncStateRepository {
     const updated = await this.store.update(
       this.rangeTable,
       and(whereEquals('model', model), whereEquals('rangeId', rangeId), whereEquals('owner', owner)),
-      { ...values, ...(values.done ? { owner: null, leaseUntil: null } : {}) },
+      {
+        cursor: values.cursor,
+        done: values.done,
+        rows: values.rows,
+        pages: values.pages,
+        ...(values.done ? { owner: null, leaseUntil: null } : { leaseUntil: values.leaseUntil }),
+      },
     );
     return updated > 0;
   }
