@@ -1,4 +1,4 @@
-import type { Sync, SyncedModelClass } from '@cdms-sync/core';
+import type { ImportHistory, PlanBackfillOptions, Sync, SyncedModelClass } from '@cdms-sync/core';
 import type PgBoss from 'pg-boss';
 
 /** Options of `createSyncJobs`. */
@@ -15,10 +15,13 @@ export interface SyncJobsOptions {
 
 /** Options of `SyncJobs.work`. */
 export interface SyncWorkOptions {
-  /** Backfill range jobs this process works at once (one pg-boss worker each). @default 2 */
+  /**
+   * Backfill range jobs this process works at once (one pg-boss worker each; a range is one
+   * sequential `__next` walk, so this is also its CDMS pages in flight). @default 2
+   */
   readonly backfillWorkers?: number;
-  /** CDMS pages in flight within one range job (`backfillRange`'s `concurrency`). @default the library's */
-  readonly pagesPerRange?: number;
+  /** History of imported rows: one `cdms-refresh` entry per row, or one summary per page. @default 'row' */
+  readonly history?: ImportHistory;
   /** How often an idle worker asks pg-boss for a job, in seconds (pg-boss's minimum is 0.5). @default 2 */
   readonly pollingIntervalSeconds?: number;
   /** Whether this process also works the poll queue. @default true */
@@ -52,7 +55,10 @@ export interface SyncJobs {
    * process sees the same ranges) and sends one job per range not done yet. Re-running it sends
    * nothing for a range already queued.
    */
-  enqueueBackfill(models?: readonly SyncedModelClass[]): Promise<EnqueuedBackfill[]>;
+  enqueueBackfill(
+    models?: readonly SyncedModelClass[],
+    plan?: PlanBackfillOptions,
+  ): Promise<EnqueuedBackfill[]>;
   /** Schedules the poll (`sync.poll()` of every model) as a cron job; at most one runs at a time. */
   schedulePoll(cron?: string): Promise<void>;
   /** Sends one poll job now (it is skipped when one is already waiting). Returns its id or null. */
@@ -102,19 +108,25 @@ export function createSyncJobs(options: SyncJobsOptions): SyncJobs {
   return {
     queues,
     async createQueues() {
-      await boss.createQueue(queues.backfillRange, { name: queues.backfillRange, policy: 'stately', ...RANGE_RETRY });
+      await boss.createQueue(queues.backfillRange, {
+        name: queues.backfillRange,
+        policy: 'stately',
+        ...RANGE_RETRY,
+      });
       await boss.createQueue(queues.poll, { name: queues.poll, policy: 'stately', retryLimit: 0 });
     },
-    async enqueueBackfill(selected = models()) {
+    async enqueueBackfill(selected = models(), plan = {}) {
       const enqueued: EnqueuedBackfill[] = [];
       for (const Model of selected) {
-        const ranges = await sync.planBackfill(Model);
+        const ranges = await sync.planBackfill(Model, plan);
         let sent = 0;
         for (const range of ranges) {
           if (range.done) continue;
           const data: BackfillRangeJob = { model: Model.name, rangeId: range.rangeId };
           // stately + singletonKey: one waiting job per range, however often this runs.
-          const id = await boss.send(queues.backfillRange, data, { singletonKey: `${Model.name}/${range.rangeId}` });
+          const id = await boss.send(queues.backfillRange, data, {
+            singletonKey: `${Model.name}/${range.rangeId}`,
+          });
           if (id !== null) sent += 1;
         }
         enqueued.push({ model: Model.name, ranges: ranges.length, enqueued: sent });
@@ -138,7 +150,7 @@ export function createSyncJobs(options: SyncJobsOptions): SyncJobs {
           const Model = modelNamed(models(), job.data.model);
           const report = await sync.backfillRange(Model, job.data.rangeId, {
             signal,
-            ...(workOptions.pagesPerRange !== undefined ? { concurrency: workOptions.pagesPerRange } : {}),
+            ...(workOptions.history !== undefined ? { history: workOptions.history } : {}),
           });
           // Stopped half-way: fail the job so that pg-boss hands it (and its checkpoint) to another worker.
           if (report.aborted) throw new Error(`backfill of ${Model.name} range ${job.data.rangeId} stopped`);

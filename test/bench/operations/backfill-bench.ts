@@ -118,11 +118,24 @@ export async function runBackfillBench(options: BackfillBenchOptions = {}): Prom
     const sides: { side: string; job: Omit<BackfillJob, 'schema'> }[] = [
       ...(options.baseline === false
         ? []
-        : [{ side: 'raw axios + Knex, sequential', job: { side: 'baseline' as const, baseUrl: emulator.url, serviceUrl: emulator.serviceUrl } }]),
-      { side: 'cdms-sync (default concurrency)', job: { side: 'library', baseUrl: emulator.url, serviceUrl: emulator.serviceUrl } },
+        : [
+            {
+              side: 'raw axios + Knex, sequential',
+              job: { side: 'baseline' as const, baseUrl: emulator.url, serviceUrl: emulator.serviceUrl },
+            },
+          ]),
+      {
+        side: 'cdms-sync (default concurrency)',
+        job: { side: 'library', baseUrl: emulator.url, serviceUrl: emulator.serviceUrl },
+      },
       ...(options.concurrencies ?? [8]).map((concurrency) => ({
         side: `cdms-sync (concurrency ${concurrency})`,
-        job: { side: 'library' as const, baseUrl: emulator.url, serviceUrl: emulator.serviceUrl, concurrency },
+        job: {
+          side: 'library' as const,
+          baseUrl: emulator.url,
+          serviceUrl: emulator.serviceUrl,
+          concurrency,
+        },
       })),
     ];
     for (const { side, job } of sides) {
@@ -130,7 +143,9 @@ export async function runBackfillBench(options: BackfillBenchOptions = {}): Prom
       try {
         database = await openPostgres();
       } catch (error) {
-        report.notes.push(`postgresql unreachable (${error instanceof Error ? error.message : String(error)}): backfill not measured`);
+        report.notes.push(
+          `postgresql unreachable (${error instanceof Error ? error.message : String(error)}): backfill not measured`,
+        );
         return report;
       }
       try {
@@ -138,7 +153,8 @@ export async function runBackfillBench(options: BackfillBenchOptions = {}): Prom
         await createSyncStateTables(database.knex);
         const logged = emulator.requests.length;
         const outcome = await runChild({ ...job, schema: database.schema as string });
-        if (outcome.rows !== records) throw new Error(`${side} imported ${outcome.rows} of ${records} records`);
+        if (outcome.rows !== records)
+          throw new Error(`${side} imported ${outcome.rows} of ${records} records`);
         report.results.push({
           ...outcome,
           side,

@@ -17,7 +17,13 @@ import { createSync } from '../../../packages/core/src/index';
 import { createSyncStateTables, knexStore } from '../../../packages/knex/src/index';
 import { openPostgres } from '../support/bench-databases';
 import { formatTable } from '../support/format-table';
-import { countRange, elapsedMs, formatCountRange, median, type RequestCountRange } from '../support/statistics';
+import {
+  countRange,
+  elapsedMs,
+  formatCountRange,
+  median,
+  type RequestCountRange,
+} from '../support/statistics';
 import { createBenchTables, defineOrganisation } from '../sync/organisation-model';
 
 /** Options of `runPollBench`. */
@@ -65,12 +71,18 @@ async function benchLatency(latencyMs: number, iterations: number): Promise<Poll
         ModifiedOn: new Date(start + n * 3_600_000),
       })),
     );
-    const sync = createSync({ store: knexStore(database.knex), cdms: new CdmsClient({ baseUrl: emulator.url }) });
+    const sync = createSync({
+      store: knexStore(database.knex),
+      cdms: new CdmsClient({ baseUrl: emulator.url }),
+    });
     const Organisation = defineOrganisation();
     sync.register(Organisation);
     await sync.backfill([Organisation]);
     if (latencyMs > 0) emulator.addFault({ operation: 'list' }, { type: 'latency', ms: latencyMs });
-    const http = axios.create({ baseURL: `${emulator.serviceUrl}/`, headers: { Accept: 'application/json' } });
+    const http = axios.create({
+      baseURL: `${emulator.serviceUrl}/`,
+      headers: { Accept: 'application/json' },
+    });
 
     const results: PollBenchResult[] = [];
     for (const changes of CASES) {
@@ -95,7 +107,8 @@ async function benchLatency(latencyMs: number, iterations: number): Promise<Poll
         const report = await sync.poll([Organisation]);
         const pollMs = elapsedMs(pollStart);
         const applied = report.models[0]?.changes;
-        if (applied !== changes) throw new Error(`poll bench: ${changes} changes in CDMS, the poll applied ${applied}`);
+        if (applied !== changes)
+          throw new Error(`poll bench: ${changes} changes in CDMS, the poll applied ${applied}`);
         if (iteration < 0) continue;
         pollTimes.push(pollMs);
         rawTimes.push(rawMs);

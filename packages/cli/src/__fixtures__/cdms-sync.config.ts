@@ -5,10 +5,10 @@
  * imports `@cdms-sync/*`.
  */
 import knexFactory from 'knex';
+import { defineModels } from '../../../../test/support/organisation-models';
 import { CdmsClient } from '../../../cdms-client/src/index';
 import { createSync } from '../../../core/src/index';
 import { knexStore } from '../../../knex/src/index';
-import { defineModels } from '../../../../test/support/organisation-models';
 
 export default async function config() {
   const schema = process.env.CLI_TEST_SCHEMA;

@@ -42,9 +42,16 @@ export function registerBackfillCommand(program: Command, runtime: CliRuntime): 
     .command('backfill')
     .description('import every CDMS record of the models (all by default); resumable')
     .argument('[models...]', 'model class names or tables')
-    .option('-c, --concurrency <n>', 'CDMS pages in flight across all ranges (default: the library’s)', positiveInteger)
+    .option(
+      '-c, --concurrency <n>',
+      'CDMS pages in flight across all ranges (default: the library’s)',
+      positiveInteger,
+    )
     .addOption(
-      new Option('--history <kind>', 'history per imported row or one summary per page').choices(['row', 'page']),
+      new Option('--history <kind>', 'history per imported row or one summary per page').choices([
+        'row',
+        'page',
+      ]),
     )
     .action(async (names: string[], options: BackfillCommandOptions, command: Command) => {
       await runtime.run(command.optsWithGlobals().config, async ({ sync, models, io, signal }) => {
@@ -61,7 +68,8 @@ export function registerBackfillCommand(program: Command, runtime: CliRuntime): 
           view.stop();
         }
         io.stdout.write(`${formatBackfillReport(report)}\n`);
-        if (report.aborted) io.stdout.write('Interrupted: checkpoint saved; run the same command to resume.\n');
+        if (report.aborted)
+          io.stdout.write('Interrupted: checkpoint saved; run the same command to resume.\n');
       });
     });
 }

@@ -26,7 +26,17 @@ function lastReconcile(status: ModelSyncStatus, now: number): string {
  */
 export function formatStatus(statuses: readonly ModelSyncStatus[], now: number): string {
   const table = formatTable(
-    ['model', 'table', 'local rows', 'watermark', 'watermark age', 'last poll', 'backfill', 'ranges', 'last reconcile'],
+    [
+      'model',
+      'table',
+      'local rows',
+      'watermark',
+      'watermark age',
+      'last poll',
+      'backfill',
+      'ranges',
+      'last reconcile',
+    ],
     statuses.map((status) => {
       const { backfill } = status;
       const done = backfill.ranges.filter((range) => range.done).length;

@@ -7,7 +7,11 @@ import { CliError } from '../errors/cli-error';
 import type { CdmsSyncConfig } from './define-config';
 
 /** The file names looked for in the working directory, in this order. */
-export const CONFIG_FILE_NAMES = ['cdms-sync.config.ts', 'cdms-sync.config.mjs', 'cdms-sync.config.js'] as const;
+export const CONFIG_FILE_NAMES = [
+  'cdms-sync.config.ts',
+  'cdms-sync.config.mjs',
+  'cdms-sync.config.js',
+] as const;
 
 /** Options of `loadConfig`. */
 export interface LoadConfigOptions {

@@ -17,7 +17,15 @@ function capture(isTTY: boolean): OutputStream & { text(): string } {
 }
 
 function event(overrides: Partial<BackfillProgress>): BackfillProgress {
-  return { model: 'Organisation', rows: 0, pages: 0, rangesDone: 0, rangesTotal: 4, done: false, ...overrides };
+  return {
+    model: 'Organisation',
+    rows: 0,
+    pages: 0,
+    rangesDone: 0,
+    rangesTotal: 4,
+    done: false,
+    ...overrides,
+  };
 }
 
 /** ANSI escape sequences (cursor moves, line clears) removed. */

@@ -56,17 +56,20 @@ export function createBackfillProgressView(options: BackfillProgressViewOptions)
   const lineIntervalMs = options.lineIntervalMs ?? 1000;
   const models = new Map<string, ModelState>();
   const multiBar = tty
-    ? new MultiBar({
-        stream: stream as unknown as NodeJS.WritableStream,
-        format: BAR_FORMAT,
-        hideCursor: true,
-        clearOnComplete: false,
-        stopOnComplete: false,
-        barsize: 24,
-        fps: 10,
-        // Draw even when `tty` is forced on a stream that is not a terminal (tests, `script`).
-        noTTYOutput: true,
-      }, Presets.shades_classic)
+    ? new MultiBar(
+        {
+          stream: stream as unknown as NodeJS.WritableStream,
+          format: BAR_FORMAT,
+          hideCursor: true,
+          clearOnComplete: false,
+          stopOnComplete: false,
+          barsize: 24,
+          fps: 10,
+          // Draw even when `tty` is forced on a stream that is not a terminal (tests, `script`).
+          noTTYOutput: true,
+        },
+        Presets.shades_classic,
+      )
     : undefined;
 
   function stateOf(model: string): ModelState {

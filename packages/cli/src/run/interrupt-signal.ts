@@ -29,7 +29,9 @@ export function listenForInterrupt(stderr: OutputStream): InterruptSignal {
       process.exit(exitCode);
     }
     exitCode = name === 'SIGINT' ? EXIT_CODES.interrupted : EXIT_CODES.terminated;
-    stderr.write(`${name}: stopping after the pages in flight and saving the checkpoint (again to exit now)\n`);
+    stderr.write(
+      `${name}: stopping after the pages in flight and saving the checkpoint (again to exit now)\n`,
+    );
     controller.abort(new Error(`Interrupted by ${name}`));
   };
   const onInt = onSignal('SIGINT');
