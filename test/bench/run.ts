@@ -5,6 +5,7 @@
  *
  *   pnpm bench    # = tsx --conditions=@cdms-sync/source test/bench/run.ts
  */
+import { formatEmulatorBench, runEmulatorBench } from './emulator/emulator-bench';
 import { formatStoreBench, runStoreBench } from './store/store-bench';
 import { formatSyncBench, runSyncBench } from './sync/sync-bench';
 
@@ -38,6 +39,11 @@ async function main(): Promise<void> {
   if (syncReport.results.length === 0) throw new Error('the sync benchmark measured nothing');
   process.stdout.write(
     `## Sync: cdms-sync vs raw Knex + raw axios (CDMS emulator on loopback; median per side; n = measured iterations)\n\n${formatSyncBench(syncReport)}\n\n(${(syncReport.durationMs / 1000).toFixed(1)} s)\n\n`,
+  );
+  const emulatorStarted = Date.now();
+  const emulatorReport = await runEmulatorBench();
+  process.stdout.write(
+    `## Emulator: one list page at 1k vs 100k records (median ms over HTTP)\n\n${formatEmulatorBench(emulatorReport)}\n\n(${seconds(emulatorStarted)})\n\n`,
   );
   process.stdout.write(`Total: ${seconds(started)}\n`);
 }
