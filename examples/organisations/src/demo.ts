@@ -381,7 +381,9 @@ async function migrationOperations(app: App, emulator: CdmsEmulator, meter: Requ
     await app.cdms.delete('Account', String(second?.AccountId));
     await app.cdms.delete('Account', String(third?.AccountId));
   });
-  say(`In CDMS, a user deletes "${second?.Name}" and "${third?.Name}": no ModifiedOn changes, so no poll can see it.`);
+  say(
+    `In CDMS, a user deletes "${second?.Name}" and "${third?.Name}": no ModifiedOn changes, so no poll can see it.`,
+  );
   const found = await meter.measure('reconcile (report)', () => app.sync.reconcile([Organisation]));
   printRequests(meter, 'sync.reconcile([Organisation])', found.requests);
   const [report] = found.result.models;

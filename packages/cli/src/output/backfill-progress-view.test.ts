@@ -47,7 +47,7 @@ describe('backfill progress view', () => {
     view.stop();
     const text = plain(stream.text());
     expect(text).toContain('Organisation [');
-    expect(text).toContain('ranges 2/4 | 1000 rows | 20 pages | 500 rows/s | 2s');
+    expect(text).toContain('ranges 2/4 | 1000 rows | 20 pages | 475 rows/s | 2s');
     expect(text).toContain('Contact [');
     expect(text).toContain('ranges 1/1 | 10 rows | 1 pages');
     // The bar itself: half the ranges of Organisation done, Contact complete.
@@ -72,9 +72,22 @@ describe('backfill progress view', () => {
     view.stop();
     expect(stream.text().split('\n').filter(Boolean)).toEqual([
       'backfill Organisation: 50 rows, 1 pages, ranges 0/4, 0 rows/s, 0ms',
-      'backfill Organisation: 1500 rows, 30 pages, ranges 2/4, 1000 rows/s, 2s',
-      'backfill Organisation: 1600 rows, 32 pages, ranges 4/4, 1000 rows/s, 2s, done',
+      'backfill Organisation: 1500 rows, 30 pages, ranges 2/4, 967 rows/s, 2s',
+      'backfill Organisation: 1600 rows, 32 pages, ranges 4/4, 969 rows/s, 2s, done',
     ]);
     expect(stream.text()).not.toContain('\u001b[');
+  });
+
+  it('counts the rate of a resumed backfill from the rows this run imported', () => {
+    let clock = 0;
+    const stream = capture(false);
+    const view = createBackfillProgressView({ stream, now: () => clock, lineIntervalMs: 0 });
+    view.update(event({ rows: 6650, pages: 133 })); // 6600 rows from the interrupted run + this run's first page
+    clock = 2000;
+    view.update(event({ rows: 8650, pages: 173, rangesDone: 4, rangesTotal: 4, done: true }));
+    view.stop();
+    expect(stream.text()).toContain(
+      'backfill Organisation: 8650 rows, 173 pages, ranges 4/4, 1000 rows/s, 2s, done',
+    );
   });
 });

@@ -27,12 +27,17 @@ const BAR_FORMAT =
 
 interface ModelState {
   readonly started: number;
+  /** Rows already imported when this run's first page arrived (a resumed backfill starts above 0). */
+  readonly startRows: number;
+  readonly firstEventAt: number;
   lastLine: number;
   bar?: SingleBar;
 }
 
-function rate(rows: number, elapsedMs: number): string {
-  return elapsedMs > 0 ? String(Math.round((rows * 1000) / elapsedMs)) : '0';
+/** Rows per second imported by this run, measured from its first committed page. */
+function rate(state: ModelState, rows: number, now: number): string {
+  const elapsedMs = now - state.firstEventAt;
+  return elapsedMs > 0 ? String(Math.round(((rows - state.startRows) * 1000) / elapsedMs)) : '0';
 }
 
 /**
@@ -72,18 +77,27 @@ export function createBackfillProgressView(options: BackfillProgressViewOptions)
       )
     : undefined;
 
-  function stateOf(model: string): ModelState {
-    let state = models.get(model);
+  const started = now();
+
+  function stateOf(event: BackfillProgress): ModelState {
+    let state = models.get(event.model);
     if (!state) {
-      state = { started: now(), lastLine: Number.NEGATIVE_INFINITY };
-      models.set(model, state);
+      // A model's clock starts when the previous model is done (models run one after the other).
+      const at = now();
+      state = {
+        started: models.size === 0 ? started : at,
+        startRows: event.rows,
+        firstEventAt: at,
+        lastLine: Number.NEGATIVE_INFINITY,
+      };
+      models.set(event.model, state);
     }
     return state;
   }
 
   return {
     update(event) {
-      const state = stateOf(event.model);
+      const state = stateOf(event);
       const elapsed = now() - state.started;
       const payload = {
         model: event.model,
@@ -91,7 +105,7 @@ export function createBackfillProgressView(options: BackfillProgressViewOptions)
         pages: event.pages,
         rangesDone: event.rangesDone,
         rangesTotal: event.rangesTotal,
-        rate: rate(event.rows, elapsed),
+        rate: rate(state, event.rows, now()),
         elapsed: formatDuration(elapsed),
       };
       if (multiBar) {
