@@ -1,7 +1,8 @@
 // The `cdms-sync` CLI's config for this app (shown in docs/operations.md, "Running a migration"):
 // run `npx cdms-sync status` here with DATABASE_URL and the CDMS settings in the environment.
-import { defineConfig } from '@cdms-sync/cli';
+
 import { AdfsFormAuth, CdmsClient } from '@cdms-sync/cdms-client';
+import { defineConfig } from '@cdms-sync/cli';
 import { createSync } from '@cdms-sync/core';
 import { knexStore } from '@cdms-sync/knex';
 import Knex from 'knex';
