@@ -194,6 +194,8 @@ describe('cdms-sync CLI', () => {
     await new CdmsClient({ baseUrl: emulator.url }).delete('Account', second?.AccountId as string);
     const found = await cli('reconcile', 'Organisation', '--json');
     expect(found.code).toBe(0);
+    // Progress on stderr, so stdout stays pure JSON.
+    expect(found.stderr).toMatch(/^reconcile Organisation: \d+ CDMS records listed$/m);
     const report = JSON.parse(found.stdout) as {
       aborted: boolean;
       models: { model: string; deletedInCdms: string[]; repaired: boolean }[];
