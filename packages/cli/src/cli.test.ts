@@ -215,6 +215,20 @@ describe('cdms-sync CLI', () => {
     expect(status.stdout).toContain('Organisation backfill ranges:');
   });
 
+  it('polls every interval, one line per round, until SIGINT (exit 130)', async () => {
+    const child = start(['poll', 'Organisation', '--interval', '500ms']);
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      // Two rounds done: stop.
+      if ((stdout.match(/^poll /gm) ?? []).length === 2) child.kill('SIGINT');
+    });
+    const run = await finish(child);
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain('polling Organisation every 500 ms; Ctrl-C stops');
+    expect(stdout).toMatch(/^poll \d{4}-\d\d-\d\dT[\d:.]+Z: Organisation \d+ changes? \(\d+ requests?\)$/m);
+  });
+
   it('draws progress bars on a terminal (a pseudo-TTY through script(1))', async () => {
     // A wide terminal, so the bar's line is not cut at the default 80 columns.
     const command = `stty cols 200 && ${[process.execPath, '--import', TSX, BIN, 'backfill', 'Organisation'].join(' ')}`;
