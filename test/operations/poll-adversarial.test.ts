@@ -48,7 +48,10 @@ describeEachDatabase(databases, (database) => {
 
   /** Refresh entries recorded per GUID. */
   async function historyCounts(): Promise<Map<string, number>> {
-    const rows = await knex(tables.history).select('cdms_pk').count({ n: '*' }).groupBy('cdms_pk');
+    const rows = (await knex(tables.history).select('cdms_pk').count({ n: '*' }).groupBy('cdms_pk')) as {
+      cdms_pk: string;
+      n: number | string;
+    }[];
     return new Map(rows.map((row) => [String(row.cdms_pk), Number(row.n)]));
   }
   const guid = (record: { AccountId?: unknown }) => String(record.AccountId).toLowerCase();
@@ -125,10 +128,8 @@ describeEachDatabase(databases, (database) => {
         edited = true;
         // While paging: one record of the first page and one of the last change again.
         now = T0 + 3_000;
-        emulator.editAsCdmsUser('Account', String(accounts[0]?.AccountId), { Name: 'edited while paging 0' });
-        emulator.editAsCdmsUser('Account', String(accounts[199]?.AccountId), {
-          Name: 'edited while paging 199',
-        });
+        emulator.editAsCdmsUser('Account', String(firstPage?.AccountId), { Name: 'edited (first page)' });
+        emulator.editAsCdmsUser('Account', String(lastPage?.AccountId), { Name: 'edited (last page)' });
       },
     });
     expect(report.models[0]?.changes).toBeGreaterThanOrEqual(199);

@@ -74,11 +74,11 @@ describeEachDatabase(databases, (database) => {
       await waitFor(async () => (await knex(tables.organisation).where('name', 'like', '% b')).length === 10);
 
       // Every change recorded exactly once: one backfill entry per record, one more per edit.
-      const history = await knex(tables.history)
+      const history = (await knex(tables.history)
         .where({ model: tables.organisation })
         .select('cdms_pk')
         .count({ n: '*' })
-        .groupBy('cdms_pk');
+        .groupBy('cdms_pk')) as { cdms_pk: string; n: number | string }[];
       const counts = new Map(history.map((row) => [String(row.cdms_pk), Number(row.n)]));
       expect(accounts.map((account) => counts.get(String(account.AccountId).toLowerCase()))).toEqual(
         accounts.map((_, index) => (index < 20 ? 2 : 1)),
