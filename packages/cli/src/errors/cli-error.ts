@@ -1,4 +1,4 @@
-const CLI_ERROR_CODES = ['CONFIG_NOT_FOUND', 'CONFIG_INVALID', 'UNKNOWN_MODEL', 'INVALID_OPTION'] as const;
+const CLI_ERROR_CODES = ['CONFIG_NOT_FOUND', 'CONFIG_INVALID', 'UNKNOWN_MODEL'] as const;
 
 /** Stable machine-readable codes of every error `@cdms-sync/cli` throws itself. */
 export type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
