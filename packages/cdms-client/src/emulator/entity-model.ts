@@ -9,6 +9,8 @@ export interface AttributeModel {
   readonly name: string;
   readonly type: EmulatorAttributeType;
   readonly target?: string;
+  /** For a string: its maximum length, published in `$metadata`. */
+  readonly maxLength?: number;
   /** Maintained by the emulator (primary key, `CreatedOn`, `ModifiedOn`, `VersionNumber`). */
   readonly system: boolean;
 }
@@ -33,7 +35,15 @@ function resolveEntity(definition: EmulatorEntityDefinition): EntityModel {
   for (const [name, value] of Object.entries(definition.attributes)) {
     if (name === primaryKey) continue;
     const attribute = typeof value === 'string' ? { type: value } : value;
-    attributes.set(name, { name, type: attribute.type, target: attribute.target, system: false });
+    attributes.set(name, {
+      name,
+      type: attribute.type,
+      target: attribute.target,
+      ...('maxLength' in attribute && attribute.maxLength !== undefined
+        ? { maxLength: attribute.maxLength }
+        : {}),
+      system: false,
+    });
   }
   for (const [name, type] of [
     ['CreatedOn', 'Edm.DateTime'],

@@ -29,6 +29,8 @@ export interface EmulatorAttributeDefinition {
    * a write sends only `{Id}` and to fill the lookup's `Name` from the target's primary name.
    */
   readonly target?: string;
+  /** For an `Edm.String`: the `MaxLength` published in `$metadata` (CRM's maximum length). */
+  readonly maxLength?: number;
 }
 
 /**

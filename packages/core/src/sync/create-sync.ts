@@ -1,4 +1,4 @@
-import type { CdmsLogger } from '@cdms-sync/cdms-client';
+import type { CdmsLogger, CdmsMetadata } from '@cdms-sync/cdms-client';
 import { type SyncContext, SyncContextStorage } from '../context/sync-context';
 import { NotRegisteredError } from '../errors/errors';
 import { DEFAULT_HISTORY_TABLE, type HistoryEntry } from '../history/history-entry';
@@ -9,6 +9,10 @@ import type { ModelClass } from '../model/model-class';
 import { ModelMeta } from '../model/model-meta';
 import { SyncedModel } from '../model/synced-model';
 import { DEFAULT_MAX_URL_LENGTH } from '../odata/fit-list-query';
+import { checkSyncModels, type SyncCheckOptions } from '../schema/check-sync-models';
+import { createMetadataValidator, type MetadataValidationOptions } from '../schema/metadata-validator';
+import type { SchemaMetadata } from '../schema/schema-metadata';
+import type { SchemaProblem } from '../schema/schema-problem';
 import type { LocalStore } from '../store/local-store';
 import type { CdmsSyncClient } from './cdms-sync-client';
 import { SyncEngine } from './sync-engine';
@@ -36,6 +40,15 @@ export interface SyncOptions {
   maxUrlLength?: number;
   /** The history table. @default 'cdms_sync_history' */
   historyTable?: string;
+  /**
+   * Opt-in validation against CDMS's `$metadata`: every create/update body is checked before it is
+   * sent (unknown attribute, wrong type, out of range, longer than the known maximum length ->
+   * `ValidationError`, no request). The parsed document (`await client.metadata()`) or its EDMX
+   * text (a cached file). Also what `sync.check()` compares with. @default no validation
+   */
+  metadata?: string | CdmsMetadata | SchemaMetadata;
+  /** Lengths `$metadata` does not publish (CRM 2011), for validation and `check()`. @default {} */
+  maxLengths?: MetadataValidationOptions['maxLengths'];
 }
 
 /** The object `createSync` returns: registers models and scopes the acting user. */
@@ -52,6 +65,19 @@ export interface Sync {
   runAs<T>(context: SyncContext, fn: () => T): T;
   /** The history of one object, or of `Model`'s row `id`, or of the whole model; newest first. */
   history(target: SyncedModel | ModelClass, id?: number): Promise<HistoryEntry[]>;
+  /**
+   * Compares every registered model's migrator (and table) with `$metadata`: unknown entity sets or
+   * attributes (with a "did you mean"), codecs that do not suit the EDM type, string lengths that
+   * disagree, lookups pointing elsewhere. Resolves the problems; an empty list means all is well.
+   * Uses `options.metadata`, else `createSync({ metadata })`, else `GET $metadata` through the client.
+   *
+   * @example
+   * ```ts
+   * const problems = await sync.check(); // GET $metadata (once per client)
+   * console.log(formatSchemaProblems(problems));
+   * ```
+   */
+  check(options?: SyncCheckOptions): Promise<SchemaProblem[]>;
   /** Close the local store. */
   close(): Promise<void>;
 }
@@ -79,6 +105,12 @@ export function createSync(options: SyncOptions): Sync {
     maxUrlLength: options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH,
   });
 
+  const validateBody =
+    options.metadata === undefined
+      ? undefined
+      : createMetadataValidator(options.metadata, { maxLengths: options.maxLengths ?? {} });
+  const registered: ModelClass[] = [];
+
   const sync: Sync = {
     register(...models) {
       for (const Model of models) {
@@ -93,7 +125,8 @@ export function createSync(options: SyncOptions): Sync {
           if (bindingOf(Model).engine === engine) continue;
           throw new NotRegisteredError(`${Model.name} is already registered with another Sync`);
         }
-        const meta = new ModelMeta(Model, options.store);
+        const meta = new ModelMeta(Model, options.store, validateBody);
+        registered.push(Model);
         const binding: ModelBinding = { engine, meta, manager: new Manager(engine, meta) };
         Object.defineProperty(Model, MODEL_BINDING, { value: binding, enumerable: false });
       }
@@ -109,6 +142,19 @@ export function createSync(options: SyncOptions): Sync {
         throw new NotRegisteredError(`${Model.name} belongs to another Sync`);
       const rowId = target instanceof SyncedModel ? target.id : id;
       return history.list(meta.table, rowId);
+    },
+    check(checkOptions = {}) {
+      const { models, metadata, ...rest } = checkOptions;
+      return checkSyncModels(
+        options.store,
+        options.cdms,
+        models ?? registered,
+        metadata ?? options.metadata,
+        {
+          maxLengths: options.maxLengths ?? {},
+          ...rest,
+        },
+      );
     },
     close() {
       return options.store.close();
