@@ -25,23 +25,27 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
   return best;
 }
 
-/** Levenshtein distance, giving up (returning `ceiling`) once every path exceeds it. */
+/**
+ * Edit distance counting a swap of two neighbours as one edit (optimal string alignment), giving
+ * up (returning `ceiling`) once every path exceeds it.
+ */
 function editDistance(a: string, b: string, ceiling: number): number {
+  let before: number[] = [];
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     let rowMinimum = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + cost,
-      );
+      let value = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, (before[j - 2] ?? 0) + 1);
+      }
       current.push(value);
       rowMinimum = Math.min(rowMinimum, value);
     }
     if (rowMinimum >= ceiling) return ceiling;
+    before = previous;
     previous = current;
   }
   return previous[b.length] ?? ceiling;
