@@ -296,6 +296,7 @@ describe('fields.object: address <-> Address1_Line1, Address1_City, Address1_Pos
     const filter = new URL(`http://x${requests[0]?.url}`).searchParams.get('$filter');
     expect(filter).toBe('Address1_Line1 eq null and Address1_City eq null and Address1_PostalCode eq null');
     requests.length = 0;
+    // @ts-expect-error the types already refuse a text lookup on an object field; at run time it is NotSupportedError
     await expect(models.Company.objects.filter({ address__icontains: 'York' })).rejects.toMatchObject({
       code: 'NOT_SUPPORTED',
     });
