@@ -12,6 +12,8 @@ const alias = [
   { find: /^@cdms-sync\/cdms-client$/, replacement: source('./packages/cdms-client/src/index.ts') },
   { find: /^@cdms-sync\/core$/, replacement: source('./packages/core/src/index.ts') },
   { find: /^@cdms-sync\/knex$/, replacement: source('./packages/knex/src/index.ts') },
+  { find: /^@cdms-sync\/cli$/, replacement: source('./packages/cli/src/index.ts') },
+  { find: /^@cdms-sync\/pg-boss$/, replacement: source('./packages/pg-boss/src/index.ts') },
 ];
 
 export default defineConfig({
@@ -44,6 +46,24 @@ export default defineConfig({
           name: '@cdms-sync/knex',
           include: ['packages/knex/src/**/*.test.ts'],
           testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: '@cdms-sync/cli',
+          include: ['packages/cli/src/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: '@cdms-sync/pg-boss',
+          include: ['packages/pg-boss/src/**/*.test.ts'],
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },

@@ -4,6 +4,7 @@ import { createSync, type Sync } from '@cdms-sync/core';
 import { knexStore, openPglite } from '@cdms-sync/knex';
 import knexFactory, { type Knex } from 'knex';
 import * as initial from './migrations/001-initial';
+import * as syncState from './migrations/002-sync-state';
 import { Contact } from './models/contact';
 import { Organisation } from './models/organisation';
 
@@ -129,7 +130,10 @@ function openPostgres(url: string, schema: string | undefined): Knex {
 }
 
 /** The app's migrations, in order; `knex_migrations` records which ones ran. */
-const MIGRATIONS: Readonly<Record<string, Knex.Migration>> = { '001-initial': initial };
+const MIGRATIONS: Readonly<Record<string, Knex.Migration>> = {
+  '001-initial': initial,
+  '002-sync-state': syncState,
+};
 
 /** Serves the migrations from code, so they run the same from `tsx`, a bundle or the tests. */
 class ExampleMigrations implements Knex.MigrationSource<string> {

@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     await importFromCdms(app, emulator, meter);
     await failDuringSave(app, emulator, meter, acme);
     await localOnlyQueries(emulator, meter, acme);
+    await migrationOperations(app, emulator, meter);
     printRequestSummary(emulator, meter);
 
     say(colour.dim(`finished in ${((performance.now() - started) / 1000).toFixed(1)} s`));
@@ -335,6 +336,76 @@ async function localOnlyQueries(
         inSync ? 'yes' : 'NO',
       ];
     }),
+  );
+}
+
+// ------------------------------------------------------------------------------------------- 6
+
+async function migrationOperations(app: App, emulator: CdmsEmulator, meter: RequestMeter): Promise<void> {
+  heading('6) Backfill, poll and reconcile: every CDMS record, kept current, deletes found');
+
+  const counts = async () => ({
+    cdms: emulator.records('Account').length,
+    local: await Organisation.objects.skipCdms().count(),
+  });
+  const before = await counts();
+  say(
+    `CDMS holds ${before.cdms} Accounts, the local store ${before.local}: nothing the app reads would ever bring the other ${before.cdms - before.local}.`,
+  );
+
+  const backfill = await meter.measure('backfill (all models)', () => app.sync.backfill());
+  printRequests(meter, 'sync.backfill()', backfill.requests);
+  table(
+    ['model', 'rows read', 'pages', 'ranges'],
+    backfill.result.models.map((model) => [model.model, model.rows, model.pages, model.ranges]),
+  );
+  const backfilled = await counts();
+  say(
+    `Local store: ${before.local} -> ${colour.bold(String(backfilled.local))} organisations (CDMS ${backfilled.cdms}): the ${backfilled.local - before.local} missing accounts arrived; rows already in sync were left alone.`,
+  );
+
+  const [first, second, third] = emulator.records('Account');
+  emulator.editAsCdmsUser('Account', String(first?.AccountId), { Name: 'Renamed in CDMS' });
+  const [created] = emulator.seed('Account', [{ Name: 'Created in CDMS Ltd', Address1_City: 'York' }]);
+  say(`In CDMS, a user renames "${first?.Name}" and creates "${created?.Name}".`);
+  const polled = await meter.measure('poll (2 CDMS changes)', () => app.sync.poll([Organisation]));
+  printRequests(meter, 'sync.poll([Organisation])', polled.requests);
+  const [organisations] = polled.result.models;
+  say(
+    `${organisations?.changes} changes applied; watermark ${formatCell(organisations?.watermark)} (CDMS's own ModifiedOn). ` +
+      'Each poll re-reads the last 30 s (late commits): every record of this demo is that recent, so it reads them again and writes nothing for them.',
+  );
+
+  // A hard delete inside CDMS, made here through the client (the emulator logs it like any request).
+  await meter.measure('CDMS user deletes 2 Accounts', async () => {
+    await app.cdms.delete('Account', String(second?.AccountId));
+    await app.cdms.delete('Account', String(third?.AccountId));
+  });
+  say(
+    `In CDMS, a user deletes "${second?.Name}" and "${third?.Name}": no ModifiedOn changes, so no poll can see it.`,
+  );
+  const found = await meter.measure('reconcile (report)', () => app.sync.reconcile([Organisation]));
+  printRequests(meter, 'sync.reconcile([Organisation])', found.requests);
+  const [report] = found.result.models;
+  say(
+    `checked ${report?.checked}: ${report?.missingLocally.length} missing locally, ${report?.deletedInCdms.length} deleted in CDMS, ${report?.stale.length} stale, ${report?.localOnly.length} local-only`,
+  );
+  const repaired = await meter.measure('reconcile (repair)', () =>
+    app.sync.reconcile([Organisation], { repair: true }),
+  );
+  printRequests(meter, 'sync.reconcile([Organisation], { repair: true })', repaired.requests);
+
+  const after = await counts();
+  const [status] = await app.sync.status([Organisation]);
+  table(
+    ['', 'before', 'backfilled', 'polled + reconciled'],
+    [
+      ['CDMS Accounts', before.cdms, backfilled.cdms, after.cdms],
+      ['local organisations', before.local, backfilled.local, after.local],
+    ],
+  );
+  say(
+    `Status: backfill ${status?.backfill.state} (${status?.backfill.ranges.length} range), watermark ${formatCell(status?.watermark)}, last reconcile: ${status?.lastReconcile?.deletedInCdms} deleted in CDMS, repaired.`,
   );
 }
 

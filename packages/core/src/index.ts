@@ -8,6 +8,8 @@ export {
   DoesNotExistError,
   FieldError,
   MultipleObjectsReturnedError,
+  LeaseHeldError,
+  NotBackfilledError,
   NotRegisteredError,
   NotSupportedError,
   ObjectsNotInSyncError,
@@ -115,6 +117,35 @@ export type { MetadataValidationOptions, MetadataValidator } from './schema/meta
 export type { SyncCheckOptions } from './schema/check-sync-models';
 // #endregion schema
 
+// #region operations
+/** Backfill, poll, reconcile and status: the methods of `Sync` for a months-long migration. */
+export type { SyncOperations } from './operations/sync-operations';
+export { DEFAULT_BACKFILL_CONCURRENCY } from './operations/backfill';
+export type {
+  BackfillOptions,
+  BackfillProgress,
+  BackfillReport,
+  ModelBackfillReport,
+} from './operations/backfill';
+export { DEFAULT_RANGE_LEASE_MS } from './operations/backfill-range';
+export type { BackfillRangeOptions, BackfillRangeResult } from './operations/backfill-range';
+export { DEFAULT_RANGE_ROWS } from './operations/plan-backfill';
+export type { PlanBackfillOptions } from './operations/plan-backfill';
+export type { ImportHistory } from './operations/page-history';
+export { DEFAULT_POLL_OVERLAP_SECONDS } from './operations/poll';
+export type { ModelPollReport, PollOptions, PollProgress, PollReport } from './operations/poll';
+export type { Poller, StartPollingOptions } from './operations/start-polling';
+export type {
+  ModelReconcileReport,
+  ReconcileOptions,
+  ReconcileProgress,
+  ReconcileReport,
+} from './operations/reconcile-models';
+export type { ModelSyncStatus } from './operations/model-sync-status';
+export { DEFAULT_SYNC_STATE_TABLE } from './operations/sync-state';
+export type { BackfillRangeState, ReconcileSummary } from './operations/sync-state';
+// #endregion operations
+
 // #region contracts (shared types of the query tree and the local store)
 export { LOOKUP_NAMES, LOOKUP_SEP } from './query/where-node';
 export type {
@@ -138,4 +169,6 @@ export type {
   SyncedRow,
   UpsertResult,
 } from './store/local-store';
+export type { SyncLease, SyncLeases } from './store/sync-leases';
+export { InProcessLeases } from './store/in-process-leases';
 // #endregion contracts

@@ -12,6 +12,8 @@ export { openPglite } from './pglite/open-pglite';
 export type { HistoryTableOptions } from './schema/history-table';
 export { createHistoryTable, DEFAULT_HISTORY_TABLE } from './schema/history-table';
 export { addSyncedColumns, createSyncedTable } from './schema/synced-columns';
+export type { SyncStateTablesOptions } from './state/sync-state-tables';
+export { createSyncStateTables, dropSyncStateTables } from './state/sync-state-tables';
 export type { StoreDialect } from './store/dialect';
 export { detectDialect } from './store/dialect';
 export type { KnexStoreOptions } from './store/knex-store';

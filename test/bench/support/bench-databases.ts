@@ -10,6 +10,8 @@ export interface BenchDatabase {
   /** `pglite` or `postgresql`. */
   readonly name: BenchDatabaseName;
   readonly knex: Knex;
+  /** PostgreSQL: the schema of this run (a child process can open it too); undefined for PGlite. */
+  readonly schema?: string;
   /** Drops what the benchmark created (the PostgreSQL schema) and closes the pool; idempotent. */
   close(): Promise<void>;
 }
@@ -24,9 +26,11 @@ export interface OpenedBenchDatabases {
   readonly notes: string[];
 }
 
-const POSTGRES_CONNECTION = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
+/** The shared PostgreSQL server of the benchmarks. */
+export const POSTGRES_CONNECTION = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' };
 
-function postgres(searchPath?: string): Knex {
+/** A Knex pool on the shared server, its search path set to `searchPath` when given. */
+export function postgres(searchPath?: string): Knex {
   return knexFactory({
     client: 'pg',
     connection: POSTGRES_CONNECTION,
@@ -45,7 +49,8 @@ function once(fn: () => Promise<void>): () => Promise<void> {
   };
 }
 
-async function openPostgres(): Promise<BenchDatabase> {
+/** A fresh PostgreSQL schema of its own (dropped by `close`); throws when the server is unreachable. */
+export async function openPostgres(): Promise<BenchDatabase> {
   const probe = postgres();
   // Unique per process and start time: parallel runs (and other suites) never share tables.
   const schema = `cdms_sync_bench_${process.pid}_${Date.now().toString(36)}`;
@@ -58,6 +63,7 @@ async function openPostgres(): Promise<BenchDatabase> {
   return {
     name: 'postgresql',
     knex,
+    schema,
     close: once(async () => {
       try {
         await knex.raw('drop schema if exists ?? cascade', [schema]);

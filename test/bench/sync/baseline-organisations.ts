@@ -235,11 +235,28 @@ export class BaselineOrganisations {
       .orderBy([{ column: 'modified' }, { column: 'id' }])) as BaselineRow[];
   }
 
-  async #syncNamePrefix(prefix: string): Promise<void> {
+  /**
+   * The whole entity, as the predecessor's scrape did: GET `AccountSet?$select=…&$orderby=CreatedOn
+   * asc`, then every `__next` page one after the other, each page upserted and its history written
+   * as in `filterByNamePrefix`. 1 request per page; returns the pages read.
+   */
+  importAll(): Promise<number> {
+    return this.#syncPages(`AccountSet?$select=${SELECT}&$orderby=${encodeURIComponent('CreatedOn asc')}`);
+  }
+
+  #syncNamePrefix(prefix: string): Promise<number> {
     const filter = encodeURIComponent(`startswith(Name,${odataString(prefix)})`);
-    let url: string | undefined =
-      `AccountSet?$filter=${filter}&$select=${SELECT}&$orderby=${encodeURIComponent('ModifiedOn asc')}`;
+    return this.#syncPages(
+      `AccountSet?$filter=${filter}&$select=${SELECT}&$orderby=${encodeURIComponent('ModifiedOn asc')}`,
+    );
+  }
+
+  /** Follows `__next` from `first`, upserting each page in one transaction; returns the pages read. */
+  async #syncPages(first: string): Promise<number> {
+    let url: string | undefined = first;
+    let pages = 0;
     while (url !== undefined) {
+      pages += 1;
       const response: { data: { d: { results: AccountJson[]; __next?: string } } } =
         await this.#http.get(url);
       const { results, __next: next } = response.data.d;
@@ -259,6 +276,7 @@ export class BaselineOrganisations {
       }
       url = next;
     }
+    return pages;
   }
 
   /** One multi-row INSERT into `baseline_history` (the library's history table shape). */

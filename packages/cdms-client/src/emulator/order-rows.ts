@@ -3,7 +3,7 @@ import type { ReferenceNameResolver, StoredRow } from './attribute-values';
 import { CdmsEmulatorError } from './cdms-emulator-error';
 import { type ComparableValue, compareNonNull, compareWithNulls } from './compare-values';
 import type { EntityModel } from './entity-model';
-import { FilterEvaluator } from './filter-evaluator';
+import { FilterEvaluator, type ScalarKind } from './filter-evaluator';
 
 /** The default member a complex attribute sorts by: a lookup by its name, the others by value. */
 const DEFAULT_MEMBER: Readonly<Record<string, string>> = {
@@ -12,10 +12,88 @@ const DEFAULT_MEMBER: Readonly<Record<string, string>> = {
   Money: 'Value',
 };
 
+/** One compiled `$orderby` key. @internal */
+export interface OrderKey {
+  /** The attribute path as given (`Name`, `PrimaryContactId`). */
+  readonly attribute: string;
+  /** The kind of value `read` returns (`datetime` values are epoch milliseconds). */
+  readonly kind: ScalarKind;
+  readonly sign: 1 | -1;
+  read(row: StoredRow): ComparableValue;
+}
+
 /**
- * Sorts rows by `$orderby` keys (strings case-insensitively, nulls first when ascending, as
- * SQL Server does), then by primary key so that equal keys keep one stable order across pages.
- * Without keys the order is the primary key's. Unknown attributes are a 400 error.
+ * A compiled order: the `$orderby` keys then the primary key, which makes every position unique
+ * (what a CRM paging cookie continues after). @internal
+ */
+export interface RowOrder {
+  readonly keys: readonly OrderKey[];
+  /** The sort values of a row: one per key, then the primary key. */
+  valuesOf(row: StoredRow): ComparableValue[];
+  /** Compares two `valuesOf` results. */
+  compare(a: readonly ComparableValue[], b: readonly ComparableValue[]): number;
+}
+
+/**
+ * Compiles `$orderby` keys for an entity (strings case-insensitively, nulls first when ascending,
+ * as SQL Server does), with the primary key as the last tie-breaker. Unknown attributes are a 400
+ * error.
+ *
+ * @example
+ * ```ts
+ * const order = compileOrder(account, [{ attribute: 'Name', direction: 'desc' }], resolveName);
+ * order.compare(order.valuesOf(a), order.valuesOf(b)); // $orderby=Name desc, then AccountId
+ * ```
+ *
+ * @internal
+ */
+export function compileOrder(
+  entity: EntityModel,
+  orderBy: readonly ODataOrderBy[],
+  resolveName: ReferenceNameResolver,
+): RowOrder {
+  const evaluator = new FilterEvaluator(entity, resolveName);
+  const keys = orderBy.map((term): OrderKey => {
+    const path = term.attribute.split('/');
+    const attribute = entity.attributes.get(path[0] ?? '');
+    const member = attribute === undefined ? undefined : DEFAULT_MEMBER[attribute.type];
+    if (path.length === 1 && member !== undefined) path.push(member);
+    try {
+      const operand = evaluator.visitProperty({ kind: 'property', path });
+      return {
+        attribute: term.attribute,
+        kind: operand.kind,
+        read: operand.read,
+        sign: term.direction === 'desc' ? -1 : 1,
+      };
+    } catch (error) {
+      throw new CdmsEmulatorError(
+        400,
+        `Invalid $orderby: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  });
+  const primaryKey = entity.primaryKey;
+  return {
+    keys,
+    valuesOf: (row) => {
+      const values = keys.map((key): ComparableValue => key.read(row));
+      values.push(String(row[primaryKey]));
+      return values;
+    },
+    compare: (a, b) => {
+      for (const [index, key] of keys.entries()) {
+        const order = compareWithNulls(a[index] ?? null, b[index] ?? null);
+        if (order !== 0) return order * key.sign;
+      }
+      return compareNonNull(String(a[keys.length]), String(b[keys.length]));
+    },
+  };
+}
+
+/**
+ * Sorts rows by `$orderby` keys (see `compileOrder`), then by primary key so that equal keys keep
+ * one stable order across pages. Without keys the order is the primary key's.
  *
  * @example
  * ```ts
@@ -31,30 +109,8 @@ export function orderRows(
   orderBy: readonly ODataOrderBy[],
   resolveName: ReferenceNameResolver,
 ): StoredRow[] {
-  const evaluator = new FilterEvaluator(entity, resolveName);
-  const keys = orderBy.map((term) => {
-    const path = term.attribute.split('/');
-    const attribute = entity.attributes.get(path[0] ?? '');
-    const member = attribute === undefined ? undefined : DEFAULT_MEMBER[attribute.type];
-    if (path.length === 1 && member !== undefined) path.push(member);
-    try {
-      const operand = evaluator.visitProperty({ kind: 'property', path });
-      return { read: operand.read, sign: term.direction === 'desc' ? -1 : 1 };
-    } catch (error) {
-      throw new CdmsEmulatorError(
-        400,
-        `Invalid $orderby: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  });
-  const primaryKey = entity.primaryKey;
-  const decorated = rows.map((row) => ({ row, values: keys.map((key): ComparableValue => key.read(row)) }));
-  decorated.sort((a, b) => {
-    for (const [index, key] of keys.entries()) {
-      const order = compareWithNulls(a.values[index] ?? null, b.values[index] ?? null);
-      if (order !== 0) return order * key.sign;
-    }
-    return compareNonNull(String(a.row[primaryKey]), String(b.row[primaryKey]));
-  });
+  const order = compileOrder(entity, orderBy, resolveName);
+  const decorated = rows.map((row) => ({ row, values: order.valuesOf(row) }));
+  decorated.sort((a, b) => order.compare(a.values, b.values));
   return decorated.map((entry) => entry.row);
 }

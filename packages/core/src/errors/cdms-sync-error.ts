@@ -7,6 +7,8 @@ const CDMS_SYNC_ERROR_CODES = [
   'FIELD_ERROR',
   'VALIDATION_ERROR',
   'NOT_REGISTERED',
+  'LEASE_HELD',
+  'NOT_BACKFILLED',
 ] as const;
 
 /** Stable machine-readable codes of every error `@cdms-sync/core` throws. */

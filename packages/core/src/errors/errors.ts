@@ -63,3 +63,22 @@ export class NotRegisteredError extends CdmsSyncError {
     super('NOT_REGISTERED', message);
   }
 }
+
+/**
+ * Another process holds the lease on the work asked for (a backfill range it is importing, the
+ * poller of a model). Nothing was changed; try again once its lease has expired.
+ */
+export class LeaseHeldError extends CdmsSyncError {
+  override name = 'LeaseHeldError';
+  constructor(message: string) {
+    super('LEASE_HELD', message);
+  }
+}
+
+/** The operation needs a backfill plan (`sync.planBackfill(Model)` or `sync.backfill()`) first. */
+export class NotBackfilledError extends CdmsSyncError {
+  override name = 'NotBackfilledError';
+  constructor(message: string) {
+    super('NOT_BACKFILLED', message);
+  }
+}

@@ -47,7 +47,9 @@ describe('checkMigrators', () => {
       service = 'SystemUser';
       fields = {};
     }
-    const Person = { name: 'Person', migrator: new PersonMigrator() };
+    class Person {
+      static migrator = new PersonMigrator();
+    }
     class WrongSetMigrator extends Migrator {
       service = 'Acount';
       fields = {};

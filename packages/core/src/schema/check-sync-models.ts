@@ -4,7 +4,7 @@ import type { ModelClass } from '../model/model-class';
 import type { LocalStore } from '../store/local-store';
 import type { CdmsSyncClient } from '../sync/cdms-sync-client';
 import { type CheckedColumn, type CheckMigratorsOptions, checkMigrators } from './check-migrators';
-import type { SchemaMetadata } from './schema-metadata';
+import { SchemaMetadata } from './schema-metadata';
 import type { SchemaProblem } from './schema-problem';
 
 /** Options of `sync.check()`. */
@@ -16,6 +16,24 @@ export interface SyncCheckOptions extends CheckMigratorsOptions {
    * client fetches (`GET $metadata`)
    */
   metadata?: string | CdmsMetadata | SchemaMetadata;
+}
+
+/**
+ * `sync.metadata()`: the given document, else the one the client fetches (`GET $metadata`).
+ *
+ * @internal
+ */
+export async function resolveSyncMetadata(
+  cdms: CdmsSyncClient,
+  metadata: string | CdmsMetadata | SchemaMetadata | undefined,
+): Promise<SchemaMetadata> {
+  if (metadata !== undefined) return SchemaMetadata.from(metadata);
+  if (cdms.metadata === undefined) {
+    throw new NotSupportedError(
+      'This Sync has no $metadata: pass createSync({ metadata }) (an EDMX document) or a client with metadata().',
+    );
+  }
+  return SchemaMetadata.from(await cdms.metadata());
 }
 
 /**
@@ -31,15 +49,7 @@ export async function checkSyncModels(
   metadata: string | CdmsMetadata | SchemaMetadata | undefined,
   options: CheckMigratorsOptions,
 ): Promise<SchemaProblem[]> {
-  let document = metadata;
-  if (document === undefined) {
-    if (cdms.metadata === undefined) {
-      throw new NotSupportedError(
-        'sync.check() needs $metadata: pass { metadata } (an EDMX document) or a client with metadata().',
-      );
-    }
-    document = await cdms.metadata();
-  }
+  const document = await resolveSyncMetadata(cdms, metadata);
   const checked = await Promise.all(
     models.map(async (Model) => {
       const columns = (await store.describe(Model.table).catch(() => undefined)) as

@@ -1,4 +1,5 @@
 import type { OrderByTerm, WhereNode } from '../query/where-node';
+import type { SyncLeases } from './sync-leases';
 
 /** A row as the store reads and writes it: model field names (camelCase) to values. */
 export type Row = Record<string, unknown>;
@@ -134,6 +135,11 @@ export interface LocalStore {
    * ```
    */
   raw?(sql: string, bindings: readonly unknown[], options?: RawOptions): Promise<Row[]>;
+  /**
+   * Optional: leases through the database (one poller per model across processes). Without it,
+   * `sync.poll()` / `startPolling()` use an in-process lock (enough for a single process).
+   */
+  readonly leases?: SyncLeases;
   /** Release connections. */
   close(): Promise<void>;
 }

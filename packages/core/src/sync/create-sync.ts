@@ -9,7 +9,9 @@ import type { ModelClass } from '../model/model-class';
 import { ModelMeta } from '../model/model-meta';
 import { SyncedModel } from '../model/synced-model';
 import { DEFAULT_MAX_URL_LENGTH } from '../odata/fit-list-query';
-import { checkSyncModels, type SyncCheckOptions } from '../schema/check-sync-models';
+import { createSyncOperations, type SyncOperations } from '../operations/sync-operations';
+import { DEFAULT_SYNC_STATE_TABLE } from '../operations/sync-state';
+import { checkSyncModels, resolveSyncMetadata, type SyncCheckOptions } from '../schema/check-sync-models';
 import { createMetadataValidator, type MetadataValidationOptions } from '../schema/metadata-validator';
 import type { SchemaMetadata } from '../schema/schema-metadata';
 import type { SchemaProblem } from '../schema/schema-problem';
@@ -41,6 +43,11 @@ export interface SyncOptions {
   /** The history table. @default 'cdms_sync_history' */
   historyTable?: string;
   /**
+   * The state table of backfill, poll and reconcile (`createSyncStateTables` in `@cdms-sync/knex`);
+   * its ranges live in `${stateTable}_range`. @default 'cdms_sync_state'
+   */
+  stateTable?: string;
+  /**
    * Opt-in validation against CDMS's `$metadata`: every create/update body is checked before it is
    * sent (unknown attribute, wrong type, out of range, longer than the known maximum length ->
    * `ValidationError`, no request). The parsed document (`await client.metadata()`) or its EDMX
@@ -51,8 +58,11 @@ export interface SyncOptions {
   maxLengths?: MetadataValidationOptions['maxLengths'];
 }
 
-/** The object `createSync` returns: registers models and scopes the acting user. */
-export interface Sync {
+/**
+ * The object `createSync` returns: registers models, scopes the acting user, and runs the
+ * migration operations (`backfill`, `poll`, `startPolling`, `reconcile`, `status`).
+ */
+export interface Sync extends SyncOperations {
   /**
    * Bind models to this Sync (each model to one Sync only); returns the Sync for chaining. A model
    * without a `static migrator` is a plain local model: every call behaves as with `skipCdms()`.
@@ -78,6 +88,12 @@ export interface Sync {
    * ```
    */
   check(options?: SyncCheckOptions): Promise<SchemaProblem[]>;
+  /**
+   * The `$metadata` this Sync validates and checks against, indexed: `createSync({ metadata })`,
+   * else the one its client fetches (`GET $metadata`, once per client). What `cdms-sync generate`
+   * reads when given no file.
+   */
+  metadata(): Promise<SchemaMetadata>;
   /** Close the local store. */
   close(): Promise<void>;
 }
@@ -110,8 +126,14 @@ export function createSync(options: SyncOptions): Sync {
       ? undefined
       : createMetadataValidator(options.metadata, { maxLengths: options.maxLengths ?? {} });
   const registered: ModelClass[] = [];
+  const operations = createSyncOperations({
+    engine,
+    stateTable: options.stateTable ?? DEFAULT_SYNC_STATE_TABLE,
+    models: () => registered,
+  });
 
   const sync: Sync = {
+    ...operations,
     register(...models) {
       for (const Model of models) {
         if (!(Model.prototype instanceof SyncedModel)) {
@@ -126,9 +148,9 @@ export function createSync(options: SyncOptions): Sync {
           throw new NotRegisteredError(`${Model.name} is already registered with another Sync`);
         }
         const meta = new ModelMeta(Model, options.store, validateBody);
-        registered.push(Model);
         const binding: ModelBinding = { engine, meta, manager: new Manager(engine, meta) };
         Object.defineProperty(Model, MODEL_BINDING, { value: binding, enumerable: false });
+        registered.push(Model);
       }
       return sync;
     },
@@ -155,6 +177,9 @@ export function createSync(options: SyncOptions): Sync {
           ...rest,
         },
       );
+    },
+    metadata() {
+      return resolveSyncMetadata(options.cdms, options.metadata);
     },
     close() {
       return options.store.close();

@@ -8,6 +8,7 @@ import type {
   StoreAggregation,
   StoreCapabilities,
   SyncedRow,
+  SyncLeases,
   UpsertResult,
   WhereNode,
 } from '@cdms-sync/core';
@@ -17,6 +18,7 @@ import type { CompileContext, CompiledSql } from '../compiler/compiled-sql';
 import { createWhereCompiler } from '../compiler/create-where-compiler';
 import { relatedTables } from '../compiler/related-tables';
 import type { WhereCompiler } from '../compiler/where-compiler';
+import { KnexLeases } from '../state/knex-leases';
 import { aggregateSelect, decodeAggregates, resolveAggregations } from './aggregate-select';
 import { detectDialect, type StoreDialect } from './dialect';
 import { camelCase, snakeCase } from './naming';
@@ -73,6 +75,12 @@ const MAX_BINDINGS_PER_STATEMENT = 30_000;
 export class KnexStore implements LocalStore {
   readonly dialect: StoreDialect;
   readonly capabilities: StoreCapabilities;
+  /**
+   * Leases for the operations (one poller per model across processes): PostgreSQL session
+   * advisory locks and MySQL/MariaDB `GET_LOCK` on a dedicated connection; in-process on SQLite
+   * and PGlite.
+   */
+  readonly leases: SyncLeases;
   readonly #knex: Knex;
   readonly #columnName: (field: string) => string;
   readonly #fieldName: (column: string) => string;
@@ -88,6 +96,7 @@ export class KnexStore implements LocalStore {
     this.dialect = detectDialect(knex);
     this.#columnName = options.columnName ?? snakeCase;
     this.#fieldName = options.fieldName ?? camelCase;
+    this.leases = new KnexLeases(knex, this.dialect);
     const probe = this.#compiler(undefined);
     this.capabilities = Object.freeze({
       rowLocks: this.dialect !== 'sqlite',

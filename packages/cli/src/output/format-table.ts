@@ -1,0 +1,21 @@
+/**
+ * A plain-text table: a header row, a dashed rule, then the rows; every column padded to its
+ * widest cell.
+ *
+ * @example
+ * formatTable(['model', 'rows'], [['Organisation', '121']]);
+ * // model         rows
+ * // ------------  ----
+ * // Organisation  121
+ */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
