@@ -46,7 +46,7 @@ const TEXT_LOOKUPS: readonly LookupName[] = ['exact', 'in', ...TEXT_MATCH_LOOKUP
  * `LastName: 'King Lovelace'`.
  *
  * Filters: `exact`/`iexact`/`in` become every way the value can be split
- * (`(FirstName eq 'Ada' and LastName eq 'King Lovelace') or (FirstName eq 'Ada King' and …)`);
+ * (`FirstName eq 'Ada' and LastName eq 'King Lovelace' or FirstName eq 'Ada King' and …`);
  * `contains`/`startswith`/`endswith` (and their `i` forms) of a value without the separator test
  * each part (`substringof('Ada',FirstName) or substringof('Ada',LastName)`), an over-approximation
  * the local store narrows. Other lookups, and text matches across the separator, throw
@@ -57,7 +57,7 @@ const TEXT_LOOKUPS: readonly LookupName[] = ['exact', 'in', ...TEXT_MATCH_LOOKUP
  * fields = { fullName: fields.joined(['FirstName', 'LastName']) };
  * await Contact.objects.create({ fullName: 'Ada Lovelace' }); // POST ContactSet {"FirstName":"Ada","LastName":"Lovelace"}
  * await Contact.objects.filter({ fullName: 'Ada Lovelace' });
- * // GET ContactSet?$filter=(FirstName eq 'Ada' and LastName eq 'Lovelace') or (FirstName eq null and LastName eq 'Ada Lovelace') or …
+ * // GET ContactSet?$filter=FirstName eq null and LastName eq 'Ada Lovelace' or FirstName eq 'Ada' and LastName eq 'Lovelace' or …
  * ```
  */
 export function joinedTextCodec(
