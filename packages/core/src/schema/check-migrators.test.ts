@@ -49,6 +49,7 @@ describe('checkMigrators', () => {
     }
     class Person {
       static migrator = new PersonMigrator();
+      fullName = '';
     }
     class WrongSetMigrator extends Migrator {
       service = 'Acount';
