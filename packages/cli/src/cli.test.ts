@@ -194,6 +194,8 @@ describe('cdms-sync CLI', () => {
     await new CdmsClient({ baseUrl: emulator.url }).delete('Account', second?.AccountId as string);
     const found = await cli('reconcile', 'Organisation', '--json');
     expect(found.code).toBe(0);
+    // Progress on stderr, so stdout stays pure JSON.
+    expect(found.stderr).toMatch(/^reconcile Organisation: \d+ CDMS records listed$/m);
     const report = JSON.parse(found.stdout) as {
       aborted: boolean;
       models: { model: string; deletedInCdms: string[]; repaired: boolean }[];
@@ -211,6 +213,20 @@ describe('cdms-sync CLI', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/^Organisation\s+organisation\s+599\s+\d{4}-/m);
     expect(status.stdout).toContain('Organisation backfill ranges:');
+  });
+
+  it('polls every interval, one line per round, until SIGINT (exit 130)', async () => {
+    const child = start(['poll', 'Organisation', '--interval', '500ms']);
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      // Two rounds done: stop.
+      if ((stdout.match(/^poll /gm) ?? []).length === 2) child.kill('SIGINT');
+    });
+    const run = await finish(child);
+    expect(run.code).toBe(130);
+    expect(run.stderr).toContain('polling Organisation every 500 ms; Ctrl-C stops');
+    expect(stdout).toMatch(/^poll \d{4}-\d\d-\d\dT[\d:.]+Z: Organisation \d+ changes? \(\d+ requests?\)$/m);
   });
 
   it('draws progress bars on a terminal (a pseudo-TTY through script(1))', async () => {

@@ -32,4 +32,6 @@ export { registerCheckCommand } from './commands/check';
 export { createBackfillProgressView } from './output/backfill-progress-view';
 export type { BackfillProgressView, BackfillProgressViewOptions } from './output/backfill-progress-view';
 export type { OutputStream } from './output/output-stream';
+export { createThrottledLines } from './output/throttled-lines';
+export type { ThrottledLinesOptions } from './output/throttled-lines';
 // #endregion output

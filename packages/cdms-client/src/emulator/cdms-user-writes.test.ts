@@ -70,6 +70,17 @@ describe('late-committing CDMS writes (commitDelayMs, visibleAfterMs)', () => {
     expect(now.VersionNumber).toBe(String(second.VersionNumber));
   });
 
+  it('does not bring back a record whose delete is still waiting to commit', async () => {
+    const { emulator, clock } = await start();
+    const [record] = emulator.seed('Account', [{ Name: 'Doomed' }]);
+    const id = record!.AccountId as string;
+    emulator.deleteAsCdmsUser('Account', id, { visibleAfterMs: 2000 });
+    expect(() => emulator.editAsCdmsUser('Account', id, { Name: 'Again' })).toThrow(/Does Not Exist/);
+    expect(emulator.records('Account')).toHaveLength(1);
+    clock.now += 2000;
+    expect(emulator.records('Account')).toHaveLength(0);
+  });
+
   it('rejects a negative delay before writing anything', async () => {
     await expect(startCdmsEmulator({ commitDelayMs: -1 })).rejects.toThrow(/commitDelayMs/);
     const { emulator } = await start();

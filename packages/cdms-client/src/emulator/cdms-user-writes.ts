@@ -68,7 +68,10 @@ export class CdmsUserWrites {
     for (let index = this.#pending.length - 1; index >= 0; index -= 1) {
       const write = this.#pending[index]!;
       if (write.entity !== entity || write.id !== id) continue;
-      if (write.row === null) break;
+      if (write.row === null) {
+        // Deleted, not yet visibly: a later write must not bring the record back.
+        throw new CdmsEmulatorError(404, `${entity.logicalName} With Id = ${id} Does Not Exist`);
+      }
       return { row: write.row, visibleAt: write.visibleAt };
     }
     return { row: this.#store.get(entity, id), visibleAt: Number.NEGATIVE_INFINITY };

@@ -35,7 +35,7 @@ export interface RowOrder {
 }
 
 /**
- * Compiles `$orderby` keys for an entity (strings case-insensitively, nulls first when ascending,
+ * Compiles `$orderby` keys for an entity (what list views sort by; see `ListView`) (strings case-insensitively, nulls first when ascending,
  * as SQL Server does), with the primary key as the last tie-breaker. Unknown attributes are a 400
  * error.
  *
@@ -89,28 +89,4 @@ export function compileOrder(
       return compareNonNull(String(a[keys.length]), String(b[keys.length]));
     },
   };
-}
-
-/**
- * Sorts rows by `$orderby` keys (see `compileOrder`), then by primary key so that equal keys keep
- * one stable order across pages. Without keys the order is the primary key's.
- *
- * @example
- * ```ts
- * orderRows(rows, account, [{ attribute: 'Address1_City', direction: 'asc' }, { attribute: 'Name', direction: 'desc' }], resolveName);
- * // $orderby=Address1_City asc,Name desc
- * ```
- *
- * @internal
- */
-export function orderRows(
-  rows: readonly StoredRow[],
-  entity: EntityModel,
-  orderBy: readonly ODataOrderBy[],
-  resolveName: ReferenceNameResolver,
-): StoredRow[] {
-  const order = compileOrder(entity, orderBy, resolveName);
-  const decorated = rows.map((row) => ({ row, values: order.valuesOf(row) }));
-  decorated.sort((a, b) => order.compare(a.values, b.values));
-  return decorated.map((entry) => entry.row);
 }

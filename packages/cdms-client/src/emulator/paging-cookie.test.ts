@@ -151,7 +151,9 @@ describe('the $skiptoken paging cookie', () => {
     const before = new Set(emulator.records('Account').map((row) => row.AccountId));
     emulator.startActivity({ editsPerSecond: 200, createsPerSecond: 50, deletesPerSecond: 50, seed: 3 });
     const client = new CdmsClient({ baseUrl: emulator.url });
-    const seen = (await client.listAllToArray('Account', { select: ['AccountId'] })).map((row) => row.AccountId);
+    const seen = (await client.listAllToArray('Account', { select: ['AccountId'] })).map(
+      (row) => row.AccountId,
+    );
     const counts = emulator.stopActivity();
     expect(counts.deletes + counts.creates + counts.edits).toBeGreaterThan(10);
     const after = new Set(emulator.records('Account').map((row) => row.AccountId));

@@ -14,7 +14,6 @@ import { FaultRegistry } from './fault-registry';
 import { ListViews } from './list-view';
 import { buildMetadataModel } from './metadata-model';
 import { ODataService } from './odata-service';
-import { orderRows } from './order-rows';
 import { loggableBody, loggableHeaders, loggableQuery, matchesRequestFilter } from './request-log';
 import { effectiveMethod, routeServiceRequest } from './service-route';
 import type {
@@ -375,9 +374,11 @@ export async function startCdmsEmulator(options: CdmsEmulatorOptions = {}): Prom
     records: (serviceName) => {
       const entity = catalog.require(serviceName);
       userWrites.flush();
-      return orderRows(store.rows(entity), entity, [], store.resolveName).map((row) =>
-        store.toRecord(entity, row),
-      );
+      // The key-ordered view the first list page uses: no sorting once it exists.
+      return views
+        .get(entity, undefined, [])
+        .entries()
+        .map((entry) => store.toRecord(entity, entry.row));
     },
     requestCount: (filter) => log.filter((entry) => matchesRequestFilter(entry, filter)).length,
     clearRequests: () => {

@@ -2,6 +2,7 @@ import type { ReconcileReport } from '@cdms-sync/core';
 import type { Command } from 'commander';
 import { selectModels } from '../config/select-models';
 import { formatTable } from '../output/format-table';
+import { createThrottledLines } from '../output/throttled-lines';
 import type { CliRuntime } from '../run/cli-runtime';
 
 interface ReconcileCommandOptions {
@@ -29,7 +30,7 @@ export function formatReconcileReport(report: ReconcileReport): string {
  * `cdms-sync reconcile [models…] [--repair] [--json]`: compares every CDMS key, `ModifiedOn` and
  * `VersionNumber` with the local store (`sync.reconcile`) and reports rows missing locally, deleted
  * in CDMS, stale, and local-only; `--repair` imports, deletes and refreshes. `--json` prints the
- * report itself (with the ids) on stdout.
+ * report itself (with the ids) on stdout. Progress: a line per model per second on stderr.
  *
  * @example
  * registerReconcileCommand(program, runtime);
@@ -44,9 +45,12 @@ export function registerReconcileCommand(program: Command, runtime: CliRuntime):
     .option('--json', 'print the report as JSON')
     .action(async (names: string[], options: ReconcileCommandOptions, command: Command) => {
       await runtime.run(command.optsWithGlobals().config, async ({ sync, models, io, signal }) => {
+        const progress = createThrottledLines({ stream: io.stderr, now: io.now });
         const report = await sync.reconcile(selectModels(models, names), {
           repair: options.repair === true,
           signal,
+          onProgress: ({ model, checked }) =>
+            progress.write(model, `reconcile ${model}: ${checked} CDMS records listed`),
         });
         io.stdout.write(
           options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReconcileReport(report)}\n`,

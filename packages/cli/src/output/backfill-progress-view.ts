@@ -2,6 +2,7 @@ import type { BackfillProgress } from '@cdms-sync/core';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { formatDuration } from './format-duration';
 import type { OutputStream } from './output-stream';
+import { createThrottledLines } from './throttled-lines';
 
 /** Options of `createBackfillProgressView`. */
 export interface BackfillProgressViewOptions {
@@ -30,7 +31,6 @@ interface ModelState {
   /** Rows already imported when this run's first page arrived (a resumed backfill starts above 0). */
   readonly startRows: number;
   readonly firstEventAt: number;
-  lastLine: number;
   bar?: SingleBar;
 }
 
@@ -58,7 +58,7 @@ export function createBackfillProgressView(options: BackfillProgressViewOptions)
   const { stream } = options;
   const now = options.now ?? Date.now;
   const tty = options.tty ?? stream.isTTY === true;
-  const lineIntervalMs = options.lineIntervalMs ?? 1000;
+  const lines = createThrottledLines({ stream, now, intervalMs: options.lineIntervalMs ?? 1000 });
   const models = new Map<string, ModelState>();
   const multiBar = tty
     ? new MultiBar(
@@ -88,7 +88,6 @@ export function createBackfillProgressView(options: BackfillProgressViewOptions)
         started: models.size === 0 ? started : at,
         startRows: event.rows,
         firstEventAt: at,
-        lastLine: Number.NEGATIVE_INFINITY,
       };
       models.set(event.model, state);
     }
@@ -115,10 +114,10 @@ export function createBackfillProgressView(options: BackfillProgressViewOptions)
         state.bar.update(event.done ? total : event.rangesDone, payload);
         return;
       }
-      if (!event.done && now() - state.lastLine < lineIntervalMs) return;
-      state.lastLine = now();
-      stream.write(
-        `backfill ${event.model}: ${event.rows} rows, ${event.pages} pages, ranges ${event.rangesDone}/${event.rangesTotal}, ${payload.rate} rows/s, ${payload.elapsed}${event.done ? ', done' : ''}\n`,
+      lines.write(
+        event.model,
+        `backfill ${event.model}: ${event.rows} rows, ${event.pages} pages, ranges ${event.rangesDone}/${event.rangesTotal}, ${payload.rate} rows/s, ${payload.elapsed}${event.done ? ', done' : ''}`,
+        event.done,
       );
     },
     stop() {
