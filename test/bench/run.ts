@@ -10,6 +10,7 @@
 import { formatEmulatorBench, runEmulatorBench } from './emulator/emulator-bench';
 import { formatBackfillBench, runBackfillBench } from './operations/backfill-bench';
 import { formatPollBench, runPollBench } from './operations/poll-bench';
+import { formatSchemaBench, runSchemaBench } from './schema/schema-bench';
 import { formatStoreBench, runStoreBench } from './store/store-bench';
 import { formatLoadBench, runLoadBench } from './sync/load-bench';
 import { formatSyncBench, runSyncBench } from './sync/sync-bench';
@@ -73,6 +74,11 @@ async function main(): Promise<void> {
   const poll = await runPollBench();
   process.stdout.write(
     `## Poll: one round vs one raw list request (PostgreSQL; median)\n\n${formatPollBench(poll)}\n${poll.notes.join('\n')}\n(${seconds(pollStarted)})\n\n`,
+  );
+  const schemaStarted = Date.now();
+  const schema = runSchemaBench();
+  process.stdout.write(
+    `## Schema: generate every entity of a whole organisation's $metadata (median of 5 runs)\n\n${formatSchemaBench(schema)}\n\n(${seconds(schemaStarted)})\n\n`,
   );
   process.stdout.write(`Total: ${seconds(started)}\n`);
 }

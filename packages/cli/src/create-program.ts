@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBackfillCommand } from './commands/backfill';
+import { registerCheckCommand } from './commands/check';
+import { registerGenerateCommand } from './commands/generate';
 import { registerPollCommand } from './commands/poll';
 import { registerReconcileCommand } from './commands/reconcile';
 import { registerStatusCommand } from './commands/status';
@@ -21,7 +23,9 @@ const VERSION = typeof __CLI_VERSION__ === 'string' ? __CLI_VERSION__ : '0.0.0-s
  */
 export function createProgram(runtime: CliRuntime): Command {
   const program = new Command('cdms-sync')
-    .description('Backfill, poll, reconcile and inspect a cdms-sync project (cdms-sync.config.{ts,mjs,js}).')
+    .description(
+      'Backfill, poll, reconcile and inspect a cdms-sync project (cdms-sync.config.{ts,mjs,js}); generate models from $metadata and check migrators against it.',
+    )
     .version(VERSION)
     .option('--config <file>', 'config file (default: cdms-sync.config.{ts,mjs,js} in the working directory)')
     .showHelpAfterError()
@@ -34,6 +38,8 @@ export function createProgram(runtime: CliRuntime): Command {
   registerPollCommand(program, runtime);
   registerReconcileCommand(program, runtime);
   registerStatusCommand(program, runtime);
+  registerGenerateCommand(program, runtime);
+  registerCheckCommand(program, runtime);
   return program;
 }
 

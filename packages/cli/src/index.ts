@@ -24,6 +24,8 @@ export { formatBackfillReport, registerBackfillCommand } from './commands/backfi
 export { formatPollReport, formatPollRound, registerPollCommand } from './commands/poll';
 export { formatReconcileReport, registerReconcileCommand } from './commands/reconcile';
 export { formatStatus, registerStatusCommand } from './commands/status';
+export { formatGenerateReport, registerGenerateCommand } from './commands/generate';
+export { registerCheckCommand } from './commands/check';
 // #endregion commands
 
 // #region output

@@ -57,7 +57,14 @@ export { BASE_ATTRIBUTES, Migrator } from './migrator/migrator';
 export type { MigratorSendContext } from './migrator/migrator';
 export { fields } from './migrator/fields';
 export type { FieldOptions, ReferenceFieldOptions } from './migrator/fields';
-export type { FieldCodec, FieldCodecKind, ModelClass as RelatedModelClass } from './migrator/field-codec';
+export type {
+  CompositeFilter,
+  FieldCodec,
+  FieldCodecKind,
+  ModelClass as RelatedModelClass,
+} from './migrator/field-codec';
+export { joinedTextCodec, objectCodec } from './migrator/composite-fields';
+export type { JoinedFieldOptions, ObjectFieldOptions, ObjectFieldValue } from './migrator/composite-fields';
 /** The OData compiler: where tree + ordering + slice -> CDMS list query. */
 export { compileODataOrderBy, compileODataQuery, DEFAULT_ODATA_ORDER } from './odata/compile-odata-query';
 export type { CompiledODataQuery, ODataQueryInput } from './odata/compile-odata-query';
@@ -93,6 +100,27 @@ export { CDMS_REFRESH_COMMENT, CDMS_REFRESH_USER, DEFAULT_HISTORY_TABLE } from '
 export type { HistoryEntry, HistoryKind } from './history/history-entry';
 export type { RawOptions } from './store/local-store';
 // #endregion sync-and-models
+
+// #region schema (generate models from $metadata, check migrators against it, validate by it)
+export { camelCase, snakeCase } from './schema/naming';
+export { didYouMean } from './schema/did-you-mean';
+export { edmKindOf, isSystemAttribute, SchemaMetadata } from './schema/schema-metadata';
+export type { EdmKind, LookupTargets, SchemaAttribute, SchemaEntity } from './schema/schema-metadata';
+export { knownMaxLength } from './schema/max-lengths';
+export type { KnownMaxLength, MaxLengthOverrides } from './schema/max-lengths';
+export { generateModels } from './schema/generate-models';
+export type { GeneratedFile, GenerateModelsOptions } from './schema/generate-models';
+export type { PlanModelsOptions } from './schema/plan-models';
+export { writeGeneratedFiles } from './schema/write-generated-files';
+export type { WriteGeneratedFilesOptions, WriteGeneratedFilesReport } from './schema/write-generated-files';
+export { checkMigrators } from './schema/check-migrators';
+export type { CheckedColumn, CheckedModel, CheckMigratorsOptions } from './schema/check-migrators';
+export { formatSchemaProblems } from './schema/schema-problem';
+export type { SchemaProblem, SchemaProblemKind } from './schema/schema-problem';
+export { createMetadataValidator } from './schema/metadata-validator';
+export type { MetadataValidationOptions, MetadataValidator } from './schema/metadata-validator';
+export type { SyncCheckOptions } from './schema/check-sync-models';
+// #endregion schema
 
 // #region operations
 /** Backfill, poll, reconcile and status: the methods of `Sync` for a months-long migration. */

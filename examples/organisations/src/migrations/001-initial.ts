@@ -10,25 +10,25 @@ import type { Knex } from 'knex';
  */
 export async function up(knex: Knex): Promise<void> {
   await createSyncedTable(knex, 'organisation', (table) => {
-    table.string('name').notNullable();
-    table.string('alias').nullable();
+    table.string('name', 160).notNullable();
+    table.string('alias', 100).nullable();
     table.boolean('uk_organisation').notNullable().defaultTo(false);
     table.uuid('country').nullable();
     table.uuid('uk_region').nullable();
     table.uuid('sector').nullable();
-    table.string('address_line1').nullable();
-    table.string('city').nullable();
-    table.string('postcode', 16).nullable();
-    table.string('phone', 64).nullable();
-    table.string('email').nullable();
+    table.string('address_line1', 250).nullable();
+    table.string('city', 80).nullable();
+    table.string('postcode', 20).nullable();
+    table.string('phone', 50).nullable();
+    table.string('email', 100).nullable();
     table.text('notes').nullable();
     table.index(['name']);
   });
   await createSyncedTable(knex, 'contact', (table) => {
-    table.string('first_name').notNullable();
-    table.string('last_name').notNullable();
-    table.string('email').nullable();
-    table.string('phone', 64).nullable();
+    table.string('first_name', 50).notNullable();
+    table.string('last_name', 50).notNullable();
+    table.string('email', 100).nullable();
+    table.string('phone', 50).nullable();
     // unsigned: MySQL/MariaDB only accept a foreign key whose type matches `id` (an unsigned increments).
     table
       .integer('organisation_id')

@@ -9,7 +9,7 @@ export interface AttributeModel {
   readonly name: string;
   readonly type: EmulatorAttributeType;
   readonly target?: string;
-  /** For an `Edm.String`: the most characters a value may have (longer writes are a 400). */
+  /** For an `Edm.String`: the most characters a value may have, published in `$metadata` as `MaxLength` (longer writes are a 400). */
   readonly maxLength?: number;
   /** Maintained by the emulator (primary key, `CreatedOn`, `ModifiedOn`, `VersionNumber`). */
   readonly system: boolean;

@@ -633,7 +633,8 @@ describe('metadata, log, lifecycle', () => {
     expect(model.entityTypes.Account?.properties).toContainEqual({
       name: 'ParentAccountId',
       type: 'Microsoft.Crm.Sdk.Data.Services.EntityReference',
-      nullable: true,
+      // WCF Data Services requires complex properties to be non-nullable; CRM 2011 publishes them so.
+      nullable: false,
     });
     expect(model.entityTypes.Contact?.properties).toContainEqual({
       name: 'ModifiedOn',

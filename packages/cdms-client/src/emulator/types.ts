@@ -31,7 +31,8 @@ export interface EmulatorAttributeDefinition {
   readonly target?: string;
   /**
    * For an `Edm.String`: the most characters a value may have, as CRM's attribute metadata says
-   * (`Account.Name` 160). A longer value in a create or update is CRM's 400 validation fault.
+   * (`Account.Name` 160), published in `$metadata` as `MaxLength`. A longer value in a create or
+   * update is CRM's 400 validation fault.
    * @default no limit
    */
   readonly maxLength?: number;

@@ -13,6 +13,12 @@ export interface CdmsPropertyMetadata {
   readonly type: string;
   /** CSDL's default when the attribute is absent is `true`. */
   readonly nullable: boolean;
+  /** `MaxLength` of a string, when the document publishes one (CRM 2011 often does not). */
+  readonly maxLength?: number;
+  /** `Precision` of a decimal, when published. */
+  readonly precision?: number;
+  /** `Scale` of a decimal, when published. */
+  readonly scale?: number;
 }
 
 /** `<NavigationProperty Name="contact_customer_accounts" Relationship="…" FromRole="…" ToRole="…" />`. */
@@ -111,12 +117,26 @@ const attribute = (element: XmlElement, name: string): string => {
 /** `Microsoft.Crm.Sdk.Data.Services.Account` -> `Account`. */
 const unqualified = (name: string): string => name.slice(name.lastIndexOf('.') + 1);
 
+/** A numeric facet (`MaxLength="100"`); absent, `Max` or not a number: `undefined`. */
+const facet = (element: XmlElement, name: string): number | undefined => {
+  const value = Number.parseInt(attribute(element, name), 10);
+  return Number.isSafeInteger(value) ? value : undefined;
+};
+
 const readProperties = (element: XmlElement): CdmsPropertyMetadata[] =>
-  children(element, 'Property').map((property) => ({
-    name: attribute(property, 'Name'),
-    type: attribute(property, 'Type'),
-    nullable: attribute(property, 'Nullable') !== 'false',
-  }));
+  children(element, 'Property').map((property) => {
+    const maxLength = facet(property, 'MaxLength');
+    const precision = facet(property, 'Precision');
+    const scale = facet(property, 'Scale');
+    return {
+      name: attribute(property, 'Name'),
+      type: attribute(property, 'Type'),
+      nullable: attribute(property, 'Nullable') !== 'false',
+      ...(maxLength === undefined ? {} : { maxLength }),
+      ...(precision === undefined ? {} : { precision }),
+      ...(scale === undefined ? {} : { scale }),
+    };
+  });
 
 function readEntityType(element: XmlElement): CdmsEntityTypeMetadata {
   const key = element.Key as XmlElement | undefined;
@@ -212,6 +232,9 @@ const renderProperties = (properties: readonly CdmsPropertyMetadata[]) =>
     '@_Name': property.name,
     '@_Type': property.type,
     '@_Nullable': String(property.nullable),
+    ...(property.maxLength === undefined ? {} : { '@_MaxLength': String(property.maxLength) }),
+    ...(property.precision === undefined ? {} : { '@_Precision': String(property.precision) }),
+    ...(property.scale === undefined ? {} : { '@_Scale': String(property.scale) }),
   }));
 
 /**

@@ -1,4 +1,4 @@
-import type { CdmsValue, ODataLiteral } from '@cdms-sync/cdms-client';
+import type { CdmsEntity, CdmsValue, ODataFilter, ODataLiteral } from '@cdms-sync/cdms-client';
 import type { LookupName } from '../query/where-node';
 import type { ColumnType } from '../store/local-store';
 
@@ -14,7 +14,8 @@ export type FieldCodecKind =
   | 'idRef'
   | 'optionSet'
   | 'money'
-  | 'foreignKey';
+  | 'foreignKey'
+  | 'composite';
 
 /**
  * A model class, as a foreign key codec points at it. Any class constructor fits; the sync layer
@@ -54,4 +55,25 @@ export interface FieldCodec<TLocal = unknown> {
   encode(local: TLocal): CdmsValue;
   /** Local value -> the typed `$filter` literal (the client escapes it). */
   toLiteral(local: TLocal): ODataLiteral;
+  /**
+   * For a field mapped to several CDMS attributes (`fields.joined`, `fields.object`): every attribute,
+   * in order (`attribute` is the first). Absent for one-to-one codecs.
+   */
+  readonly attributes?: readonly string[];
+  /** Composite codecs: local value -> the attributes of a request body (`{ FirstName, LastName }`). */
+  encodeAttributes?(local: TLocal): CdmsEntity;
+  /** Composite codecs: the received attributes -> local value. */
+  decodeAttributes?(entity: CdmsEntity): TLocal;
+  /**
+   * Composite codecs: a lookup on the field as a `$filter` over its attributes. `exact: false` when
+   * the filter only over-approximates (the local store then gives the exact answer); `undefined` when
+   * CDMS cannot express it (the compiler then throws `NotSupportedError` before any request).
+   */
+  compileLookup?(lookup: LookupName, value: unknown): CompositeFilter | undefined;
+}
+
+/** A lookup on a composite field, compiled over its attributes. */
+export interface CompositeFilter {
+  readonly filter: ODataFilter;
+  readonly exact: boolean;
 }

@@ -12,6 +12,7 @@ import { normaliseGuid } from '../query/guid';
 import { EQUALITY_LOOKUPS, ORDERED_LOOKUPS, TEXT_MATCH_LOOKUPS } from '../query/lookup-groups';
 import type { LookupName } from '../query/where-node';
 import type { ColumnType } from '../store/local-store';
+import { joinedTextCodec, objectCodec } from './composite-fields';
 import type { FieldCodec, FieldCodecKind, ModelClass } from './field-codec';
 
 /** Options shared by every codec. */
@@ -244,6 +245,18 @@ export const fields = Object.freeze({
   ): FieldCodec<string | null> & { readonly relatedModel: () => TModel } {
     return Object.freeze({ ...referenceCodec('foreignKey', attribute, options), relatedModel });
   },
+
+  /**
+   * One local text field <-> several CDMS text attributes (`fullName` <-> `FirstName` + `LastName`).
+   * See `joinedTextCodec` for how values split and which filters CDMS can express.
+   */
+  joined: joinedTextCodec,
+
+  /**
+   * One local object (a JSON column) <-> one CDMS attribute per key (`address` <-> `Address1_Line1`,
+   * `Address1_City` …). See `objectCodec`.
+   */
+  object: objectCodec,
 });
 
 interface CodecSpec<T> {

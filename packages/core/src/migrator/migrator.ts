@@ -81,7 +81,7 @@ export abstract class Migrator {
       this.primaryKeyAttribute,
       BASE_ATTRIBUTES.created,
       BASE_ATTRIBUTES.modified,
-      ...Object.values(this.fields).map((codec) => codec.attribute),
+      ...Object.values(this.fields).flatMap((codec) => codec.attributes ?? [codec.attribute]),
     ];
     return [...new Set(attributes)];
   }
@@ -113,7 +113,8 @@ export abstract class Migrator {
     for (const [field, codec] of Object.entries(this.fields)) {
       if (wanted !== undefined && !wanted.has(field)) continue;
       if (!Object.hasOwn(values, field) || values[field] === undefined) continue;
-      body[codec.attribute] = this.encodeField(field, codec, values[field]);
+      if (codec.encodeAttributes) Object.assign(body, this.encodeComposite(field, codec, values[field]));
+      else body[codec.attribute] = this.encodeField(field, codec, values[field]);
     }
     const context: MigratorSendContext = {
       operation: options.operation ?? (onlyFields === undefined ? 'create' : 'update'),
@@ -146,6 +147,13 @@ export abstract class Migrator {
       }
     }
     for (const [field, codec] of Object.entries(this.fields)) {
+      if (codec.decodeAttributes) {
+        // A composite field is decoded when the entity carries any of its attributes.
+        if (codec.attributes?.some((attribute) => received[attribute] !== undefined)) {
+          values[field] = this.decodeComposite(field, codec, received);
+        }
+        continue;
+      }
       const raw = received[codec.attribute];
       if (raw !== undefined) values[field] = this.decodeField(field, codec, raw);
     }
@@ -155,6 +163,22 @@ export abstract class Migrator {
   private encodeField(field: string, codec: FieldCodec, value: unknown): CdmsValue {
     try {
       return codec.encode(value);
+    } catch (error) {
+      throw this.fieldError(field, error);
+    }
+  }
+
+  private encodeComposite(field: string, codec: FieldCodec, value: unknown): CdmsEntity {
+    try {
+      return codec.encodeAttributes?.(value) ?? {};
+    } catch (error) {
+      throw this.fieldError(field, error);
+    }
+  }
+
+  private decodeComposite(field: string, codec: FieldCodec, entity: CdmsEntity): unknown {
+    try {
+      return codec.decodeAttributes?.(entity);
     } catch (error) {
       throw this.fieldError(field, error);
     }

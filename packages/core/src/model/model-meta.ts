@@ -64,6 +64,8 @@ export class ModelMeta<T extends SyncedModel = SyncedModel> {
   constructor(
     readonly Model: ModelClass<T>,
     private readonly store: LocalStore,
+    /** Checks each CDMS request body before it is sent (`createSync({ metadata })`). */
+    readonly validateBody: (entitySetName: string, body: Record<string, unknown>) => void = () => {},
   ) {}
 
   get table(): string {

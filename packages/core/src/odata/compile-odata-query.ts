@@ -67,8 +67,18 @@ export function compileODataOrderBy(orderBy: readonly OrderByTerm[], schema: Mod
       );
     }
     const codec = resolveCodec(field, migrator);
-    if (codec === undefined || codec.kind === 'foreignKey' || codec.kind === 'idRef') {
-      const why = codec === undefined ? 'it is not mapped to CDMS' : 'CDMS cannot order by a lookup';
+    if (
+      codec === undefined ||
+      codec.kind === 'foreignKey' ||
+      codec.kind === 'idRef' ||
+      codec.kind === 'composite'
+    ) {
+      const why =
+        codec === undefined
+          ? 'it is not mapped to CDMS'
+          : codec.kind === 'composite'
+            ? 'it maps to several CDMS attributes'
+            : 'CDMS cannot order by a lookup';
       throw new NotSupportedError(
         `Cannot order ${schema.modelName} by '${term.field}' in CDMS: ${why}. Order by a mapped field, or use skipCdms().`,
       );

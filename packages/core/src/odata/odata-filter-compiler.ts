@@ -98,6 +98,16 @@ export class ODataFilterCompiler extends WhereNodeVisitor<ODataCondition> {
           'it works on the local store only: use skipCdms().',
       );
     }
+    if (codec.compileLookup) {
+      const compiled = codec.compileLookup(node.lookup, node.value);
+      if (compiled === undefined) {
+        throw new NotSupportedError(
+          `The lookup '${node.lookup}' in ${where} cannot be expressed over CDMS attributes ${codec.attributes?.join(', ')}; ` +
+            'it works on the local store only: use skipCdms().',
+        );
+      }
+      return filterCondition(compiled.filter, compiled.exact);
+    }
     const lookup = this.#lookups[node.lookup];
     if (lookup === undefined || (codec.lookups !== undefined && !codec.lookups.includes(node.lookup))) {
       throw new NotSupportedError(

@@ -1,4 +1,4 @@
-import type { CdmsEntity, CdmsListQuery, CdmsPage } from '@cdms-sync/cdms-client';
+import type { CdmsEntity, CdmsListQuery, CdmsMetadata, CdmsPage } from '@cdms-sync/cdms-client';
 
 /**
  * The part of `CdmsClient` (from `@cdms-sync/cdms-client`) the sync engine uses. A `CdmsClient`
@@ -21,6 +21,8 @@ export interface CdmsSyncClient {
   update(service: string, id: string, data: Record<string, unknown>): Promise<unknown>;
   /** DELETE a record. */
   delete(service: string, id: string): Promise<unknown>;
+  /** Optional: the parsed `$metadata` (`CdmsClient.metadata()`), for `sync.check()`. */
+  metadata?(): Promise<CdmsMetadata>;
 }
 
 /**

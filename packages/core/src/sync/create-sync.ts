@@ -1,4 +1,4 @@
-import type { CdmsLogger } from '@cdms-sync/cdms-client';
+import type { CdmsLogger, CdmsMetadata } from '@cdms-sync/cdms-client';
 import { type SyncContext, SyncContextStorage } from '../context/sync-context';
 import { type ImportRowError, NotRegisteredError, ValidationError } from '../errors/errors';
 import { DEFAULT_HISTORY_TABLE, type HistoryEntry } from '../history/history-entry';
@@ -12,6 +12,10 @@ import { DEFAULT_MAX_URL_LENGTH } from '../odata/fit-list-query';
 import { describeValue } from '../query/describe-value';
 import { createSyncOperations, type SyncOperations } from '../operations/sync-operations';
 import { DEFAULT_SYNC_STATE_TABLE } from '../operations/sync-state';
+import { checkSyncModels, resolveSyncMetadata, type SyncCheckOptions } from '../schema/check-sync-models';
+import { createMetadataValidator, type MetadataValidationOptions } from '../schema/metadata-validator';
+import type { SchemaMetadata } from '../schema/schema-metadata';
+import type { SchemaProblem } from '../schema/schema-problem';
 import type { LocalStore } from '../store/local-store';
 import type { CdmsSyncClient } from './cdms-sync-client';
 import { type ImportErrorHandler, ImportFailures } from './import-failures';
@@ -99,6 +103,15 @@ export interface SyncOptions {
    * its ranges live in `${stateTable}_range`. @default 'cdms_sync_state'
    */
   stateTable?: string;
+  /**
+   * Opt-in validation against CDMS's `$metadata`: every create/update body is checked before it is
+   * sent (unknown attribute, wrong type, out of range, longer than the known maximum length ->
+   * `ValidationError`, no request). The parsed document (`await client.metadata()`) or its EDMX
+   * text (a cached file). Also what `sync.check()` compares with. @default no validation
+   */
+  metadata?: string | CdmsMetadata | SchemaMetadata;
+  /** Lengths `$metadata` does not publish (CRM 2011), for validation and `check()`. @default {} */
+  maxLengths?: MetadataValidationOptions['maxLengths'];
 }
 
 /**
@@ -128,6 +141,25 @@ export interface Sync extends SyncOperations {
    * ```
    */
   importErrors(): ImportRowError[];
+  /**
+   * Compares every registered model's migrator (and table) with `$metadata`: unknown entity sets or
+   * attributes (with a "did you mean"), codecs that do not suit the EDM type, string lengths that
+   * disagree, lookups pointing elsewhere. Resolves the problems; an empty list means all is well.
+   * Uses `options.metadata`, else `createSync({ metadata })`, else `GET $metadata` through the client.
+   *
+   * @example
+   * ```ts
+   * const problems = await sync.check(); // GET $metadata (once per client)
+   * console.log(formatSchemaProblems(problems));
+   * ```
+   */
+  check(options?: SyncCheckOptions): Promise<SchemaProblem[]>;
+  /**
+   * The `$metadata` this Sync validates and checks against, indexed: `createSync({ metadata })`,
+   * else the one its client fetches (`GET $metadata`, once per client). What `cdms-sync generate`
+   * reads when given no file.
+   */
+  metadata(): Promise<SchemaMetadata>;
   /** Close the local store. */
   close(): Promise<void>;
 }
@@ -165,6 +197,10 @@ export function createSync(options: SyncOptions): Sync {
     }),
   });
 
+  const validateBody =
+    options.metadata === undefined
+      ? undefined
+      : createMetadataValidator(options.metadata, { maxLengths: options.maxLengths ?? {} });
   const registered: ModelClass[] = [];
   const operations = createSyncOperations({
     engine,
@@ -187,7 +223,7 @@ export function createSync(options: SyncOptions): Sync {
           if (bindingOf(Model).engine === engine) continue;
           throw new NotRegisteredError(`${Model.name} is already registered with another Sync`);
         }
-        const meta = new ModelMeta(Model, options.store);
+        const meta = new ModelMeta(Model, options.store, validateBody);
         const binding: ModelBinding = { engine, meta, manager: new Manager(engine, meta) };
         Object.defineProperty(Model, MODEL_BINDING, { value: binding, enumerable: false });
         registered.push(Model);
@@ -207,6 +243,22 @@ export function createSync(options: SyncOptions): Sync {
     },
     importErrors() {
       return engine.importFailures.list();
+    },
+    check(checkOptions = {}) {
+      const { models, metadata, ...rest } = checkOptions;
+      return checkSyncModels(
+        options.store,
+        options.cdms,
+        models ?? registered,
+        metadata ?? options.metadata,
+        {
+          maxLengths: options.maxLengths ?? {},
+          ...rest,
+        },
+      );
+    },
+    metadata() {
+      return resolveSyncMetadata(options.cdms, options.metadata);
     },
     close() {
       return options.store.close();

@@ -76,7 +76,9 @@ export async function toCdmsBody(
     }
     values[field] = target.cdmsPk;
   }
-  return meta.migrator.toCdms(values as never, fields as never) as Record<string, unknown>;
+  const body = meta.migrator.toCdms(values as never, fields as never) as Record<string, unknown>;
+  meta.validateBody(meta.migrator.entitySetName, body);
+  return body;
 }
 
 /**
