@@ -55,8 +55,12 @@ export function servicesWithHistory(engine: SyncServices, history: ImportHistory
     logger: engine.logger,
     syncPageLimit: engine.syncPageLimit,
     maxUrlLength: engine.maxUrlLength,
+    singleFlight: engine.singleFlight,
     get cdms() {
       return engine.cdms;
+    },
+    get deltas() {
+      return engine.deltas;
     },
   };
 }

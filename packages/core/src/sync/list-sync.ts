@@ -5,6 +5,7 @@ import type { WhereNode } from '../query/where-node';
 import type { Row } from '../store/local-store';
 import { importEntities } from './import-entities';
 import type { PreparedQuery } from './prepare-query';
+import { bringUpToDate } from './read-policy';
 import { reconcile } from './reconcile';
 import { whereIn } from './store-where';
 import type { SyncServices } from './sync-services';
@@ -13,7 +14,8 @@ import type { SyncServices } from './sync-services';
 type Slice = { offset: number; limit: number | undefined };
 
 /**
- * Bring the CDMS rows matching a prepared query into the local store: one list request, then the
+ * Bring the CDMS rows matching a prepared query into the local store. Under the `'delta'` and
+ * staleness read policies (`prepared.fresh`): the models' deltas only, nothing listed. Otherwise one list request, then the
  * `__next` pages up to the slice's `$top` or `syncPageLimit` rows, one `upsertIfNewer` per page.
  * Then, when the listing is known to hold every matching CDMS record, the local rows it left out
  * are reconciled (see `reconcile`). Returns the GUIDs listed.
@@ -25,6 +27,10 @@ export async function syncMatching(
   prepared: PreparedQuery,
 ): Promise<string[]> {
   const listed: string[] = [];
+  if (prepared.fresh) {
+    await bringUpToDate(services, prepared.fresh);
+    return listed;
+  }
   if (!prepared.cdms) return listed;
   let complete = prepared.cdms.exact;
   for (const query of prepared.cdms.queries) {

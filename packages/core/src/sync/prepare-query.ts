@@ -8,6 +8,8 @@ import { buildOrderBy, buildWhere } from '../query/build-where';
 import { loadRelatedSchemas } from '../query/load-related-schemas';
 import type { OrderByTerm, WhereNode } from '../query/where-node';
 import type { QueryState } from './query-state';
+import { planRead } from './read-policy';
+import { hasRelated, relatedInCdms } from './related-in-cdms';
 import { toStoreOrderBy, toStoreWhere } from './store-where';
 import type { SyncServices } from './sync-services';
 
@@ -25,6 +27,11 @@ export interface PreparedQuery {
   /** The CDMS list query, absent with `skipCdms`, `none()`, or when the filter matches nothing. */
   readonly cdms: { readonly queries: readonly CdmsListQuery[]; readonly exact: boolean } | undefined;
   readonly matchesNothing: boolean;
+  /**
+   * Set under the `'delta'` and staleness read policies: the models to bring up to date (one delta
+   * each; none within `maxStalenessMs`) before the local store answers alone. `cdms` is then absent.
+   */
+  readonly fresh?: readonly ModelMeta[];
 }
 
 /**
@@ -63,7 +70,24 @@ export async function prepareQuery(
   if (state.skipCdms || !meta.synced) {
     return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: false };
   }
-  const compiled = compileODataQuery({ where, orderBy, offset, limit }, resolved.schema);
+  const plan = await planRead(services, meta, where, state.readPolicy);
+  if (plan.kind === 'fresh') {
+    return {
+      resolved,
+      where,
+      storeWhere,
+      orderBy,
+      storeOrderBy,
+      cdms: undefined,
+      matchesNothing: false,
+      fresh: plan.deltas,
+    };
+  }
+  // Filters across relations: the related records are filtered in CDMS first (see `relatedInCdms`).
+  const cdmsWhere = hasRelated(where)
+    ? await relatedInCdms(services, meta, where, { orderBy, offset, limit })
+    : where;
+  const compiled = compileODataQuery({ where: cdmsWhere, orderBy, offset, limit }, resolved.schema);
   if (compiled.matchesNothing) {
     return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: true };
   }

@@ -9,6 +9,7 @@ import { importEntities } from './import-entities';
 import { findLocal } from './list-sync';
 import { prepareQuery } from './prepare-query';
 import type { QueryState } from './query-state';
+import { bringUpToDate } from './read-policy';
 import { dropDeletedInCdms } from './reconcile';
 import { isNewerVersion, isoOf, toTime } from './record-version';
 import { cdmsPkEquality, whereEquals } from './store-where';
@@ -34,6 +35,7 @@ export async function getObject<T extends SyncedModel>(
   if (prepared.matchesNothing && !state.none) {
     throw new DoesNotExistError(`${label} does not exist`);
   }
+  if (prepared.fresh) await bringUpToDate(services, prepared.fresh);
   const rows = state.none
     ? []
     : await findLocal(services, meta, prepared, {
@@ -47,6 +49,11 @@ export async function getObject<T extends SyncedModel>(
     );
   }
   const [row] = rows;
+  // `'delta'` / staleness: the local store, brought up to date above, is the answer.
+  if (prepared.fresh) {
+    if (!row) throw new DoesNotExistError(`${label} does not exist`);
+    return meta.instantiate(row);
+  }
   if (!row) {
     const cdmsPk = state.none ? undefined : cdmsPkEquality(prepared.where);
     if (cdmsPk !== undefined && !state.skipCdms) return importOne(services, meta, cdmsPk);
@@ -109,7 +116,12 @@ async function importOne<T extends SyncedModel>(
 async function fetchOne(services: SyncServices, meta: ModelMeta, cdmsPk: string): Promise<CdmsEntity> {
   try {
     const { selectAttributes } = await meta.resolve();
-    return await services.cdms.get(meta.migrator.service, cdmsPk, { select: selectAttributes });
+    const { cdms } = services;
+    const service = meta.migrator.service;
+    // Concurrent identical GETs (same record, same user's client) share one request.
+    return await services.singleFlight.run(cdms, `GET ${service}(${cdmsPk})`, () =>
+      cdms.get(service, cdmsPk, { select: selectAttributes }),
+    );
   } catch (error) {
     if (isCdmsNotFound(error)) {
       throw new DoesNotExistError(`${meta.Model.name} with cdmsPk ${cdmsPk} does not exist in CDMS`, {
