@@ -267,4 +267,18 @@ describe("read policy 'always' (the default)", () => {
     expect(new Set(found.map((o) => o.name))).toEqual(new Set(['Acme Ltd']));
     expect(f.requests).toEqual([GET(`${ROOT}/AccountSet(guid'${ACME}')?$select=${ACCOUNT_SELECT}`)]);
   });
+
+  it('identical list reads in flight together share one request; each answers from the local store', async () => {
+    f.cdms
+      .get(`${ROOT}/AccountSet`)
+      .query(true)
+      .reply(200, page([account({ id: ACME, name: 'Acme Ltd', modified: T1 })]));
+    const counts = await Promise.all(
+      Array.from({ length: 20 }, () => f.Organisation.objects.filter({ name: 'Acme Ltd' }).count()),
+    );
+    expect(new Set(counts)).toEqual(new Set([1]));
+    expect(f.requests).toEqual([
+      GET(`${ROOT}/AccountSet?$filter=Name eq 'Acme Ltd'&$select=${ACCOUNT_SELECT}&$orderby=ModifiedOn asc`),
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import type { CdmsListQuery } from '@cdms-sync/cdms-client';
+import { buildQueryString, type CdmsEntity, type CdmsListQuery, type CdmsPage } from '@cdms-sync/cdms-client';
 import type { ModelMeta } from '../model/model-meta';
 import { normaliseGuid } from '../query/guid';
 import type { WhereNode } from '../query/where-node';
@@ -84,6 +84,31 @@ export async function findLocal(
 }
 
 /**
+ * The pages of one list query up to `cap` rows (and the page that crosses it). Identical list
+ * reads in flight at the same time through the same CDMS client share one series of requests;
+ * each caller then imports the rows itself (in its own transaction).
+ */
+function listPages(
+  services: SyncServices,
+  service: string,
+  query: CdmsListQuery,
+  cap: number,
+): Promise<CdmsPage<CdmsEntity>[]> {
+  const { cdms } = services;
+  const key = `LIST ${service} ${buildQueryString(query)} cap=${cap}`;
+  return services.singleFlight.run(cdms, key, async () => {
+    const pages: CdmsPage<CdmsEntity>[] = [];
+    let seen = 0;
+    for await (const page of cdms.pages(service, query)) {
+      pages.push(page);
+      seen += page.results.length;
+      if (seen >= cap) break;
+    }
+    return pages;
+  });
+}
+
+/**
  * One list request and its `__next` pages, up to `query.top` or `syncPageLimit` rows. Resolves
  * true when every row CDMS had to give was taken (no row or page was left because of the cap).
  */
@@ -96,7 +121,7 @@ async function syncList(
   const { syncPageLimit } = services;
   const cap = query.top ?? syncPageLimit;
   let seen = 0;
-  for await (const page of services.cdms.pages(meta.migrator.service, query)) {
+  for (const page of await listPages(services, meta.migrator.service, query, cap)) {
     const entities = page.results.slice(0, Math.max(0, cap - seen));
     seen += page.results.length;
     await importEntities(services, meta, entities, 0);
