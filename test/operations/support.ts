@@ -53,7 +53,7 @@ export async function dropOperationTables(knex: Knex, tables: OperationTables): 
 /** A Sync over `knex` and `emulator`, with fresh models bound to `tables`. */
 export function openSync(
   knex: Knex,
-  emulator: CdmsEmulator,
+  emulator: Pick<CdmsEmulator, 'url'>,
   tables: OperationTables,
   options: Partial<SyncOptions> = {},
 ): { sync: Sync; client: CdmsClient } & Models {

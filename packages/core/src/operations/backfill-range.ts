@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { ODataFilter } from '@cdms-sync/cdms-client';
 import { LeaseHeldError } from '../errors/errors';
 import { BASE_ATTRIBUTES } from '../migrator/migrator';
@@ -54,7 +55,10 @@ export async function backfillRange(
   const { state, owner } = services;
   const leaseMs = options.leaseMs ?? DEFAULT_RANGE_LEASE_MS;
   if (start.done) return { range: start, rows: 0, pages: 0, aborted: false };
-  if (!(await state.claimRange(meta.table, start.rangeId, owner, new Date(Date.now() + leaseMs)))) {
+  const deadOwner = start.owner !== null && isDeadLocalOwner(start.owner) ? start.owner : undefined;
+  if (
+    !(await state.claimRange(meta.table, start.rangeId, owner, new Date(Date.now() + leaseMs), deadOwner))
+  ) {
     throw new LeaseHeldError(
       `Backfill range ${start.rangeId} of ${meta.Model.name} is being imported by ${start.owner ?? 'another process'}`,
     );
@@ -102,6 +106,23 @@ export async function backfillRange(
     if (!range.done) await state.releaseRange(meta.table, range.rangeId, owner).catch(() => {});
   }
   return { range, rows, pages, aborted: !range.done };
+}
+
+/**
+ * An owner id (`host:pid:random`, see `createSyncOperations`) of a process on this host that no
+ * longer runs (`kill(pid, 0)` fails with ESRCH): its claims need not wait for their lease to end.
+ * @internal
+ */
+export function isDeadLocalOwner(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== hostname() || pid === undefined || !/^\d+$/.test(pid) || Number(pid) === process.pid)
+    return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /** `CreatedOn ge lower and CreatedOn lt upper and CreatedOn ge cursor`, open bounds left out. */

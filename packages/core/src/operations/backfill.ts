@@ -2,7 +2,7 @@ import { isCdmsSyncError } from '../errors/cdms-sync-error';
 import { ValidationError } from '../errors/errors';
 import type { ModelClass } from '../model/model-class';
 import type { ModelMeta } from '../model/model-meta';
-import { backfillRange } from './backfill-range';
+import { backfillRange, isDeadLocalOwner } from './backfill-range';
 import { modelsInForeignKeyOrder, type OperationServices } from './operation-services';
 import type { ImportHistory } from './page-history';
 import { planBackfill } from './plan-backfill';
@@ -23,6 +23,12 @@ export interface BackfillOptions {
   history?: ImportHistory;
   /** About how many records each range holds (used when the plan is made). @default 1250 */
   rangeRows?: number;
+  /**
+   * How long a range claim lasts without a committed page: another process takes over a range
+   * whose owner died after this long (at once when the owner was a process of this host).
+   * @default 60000
+   */
+  leaseMs?: number;
 }
 
 /** Progress of one model's backfill, cumulative (also across resumed runs). */
@@ -51,7 +57,7 @@ export interface ModelBackfillReport {
   readonly ranges: number;
   /** True when an earlier run had already imported some of it (or finished it). */
   readonly resumed: boolean;
-  /** Ranges another live process is working on (left to it). */
+  /** Ranges found claimed by another live process (waited for, or taken over when its lease ended). */
   readonly rangesHeldElsewhere: number;
   readonly durationMs: number;
 }
@@ -98,7 +104,7 @@ async function backfillModel(
   const resumed = planned.some((range) => range.pages > 0);
   let rows = 0;
   let pages = 0;
-  let heldElsewhere = 0;
+  const heldElsewhere = new Set<string>();
   const progress = (): BackfillProgress => {
     const ranges = [...totals.values()];
     const rangesDone = ranges.filter((range) => range.done).length;
@@ -119,6 +125,7 @@ async function backfillModel(
         const result = await backfillRange(services, meta, range, {
           ...(options.signal ? { signal: options.signal } : {}),
           ...(options.history ? { history: options.history } : {}),
+          ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
           onPage: (state, pageRows) => {
             totals.set(state.rangeId, state);
             rows += pageRows;
@@ -129,7 +136,7 @@ async function backfillModel(
         totals.set(result.range.rangeId, result.range);
       } catch (error) {
         if (isCdmsSyncError(error) && error.code === 'LEASE_HELD') {
-          heldElsewhere += 1;
+          heldElsewhere.add(range.rangeId);
           continue;
         }
         queue.length = 0;
@@ -137,7 +144,29 @@ async function backfillModel(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(queue.length, 1)) }, worker));
+  // Ranges another process holds are waited for: done by it, or taken over when its lease ends
+  // (at once when it was a process of this host that died).
+  for (;;) {
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(queue.length, 1)) }, worker));
+    if (options.signal?.aborted) break;
+    const current = await services.state.ranges(meta.table);
+    for (const range of current) totals.set(range.rangeId, range);
+    const undone = current.filter((range) => !range.done);
+    if (undone.length === 0) break;
+    const now = Date.now();
+    const claimable = undone.filter(
+      (range) =>
+        range.owner === null || (range.leaseUntil?.getTime() ?? 0) < now || isDeadLocalOwner(range.owner),
+    );
+    if (claimable.length > 0) {
+      queue.push(...claimable);
+      continue;
+    }
+    await sleep(
+      Math.min(1000, ...undone.map((range) => (range.leaseUntil?.getTime() ?? now) - now + 10)),
+      options.signal,
+    );
+  }
   const finished = progress();
   if (finished.done && pages === 0) options.onProgress?.(finished);
   services.engine.logger?.info('CDMS backfill', {
@@ -153,7 +182,20 @@ async function backfillModel(
     pages,
     ranges: planned.length,
     resumed,
-    rangesHeldElsewhere: heldElsewhere,
+    rangesHeldElsewhere: heldElsewhere.size,
     durationMs: Date.now() - started,
   };
+}
+
+/** Wait `ms` (or until `signal` aborts). */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, Math.max(0, ms));
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }

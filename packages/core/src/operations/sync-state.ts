@@ -158,8 +158,16 @@ export class SyncStateRepository {
    * Claim a range for `owner` until `leaseUntil`: `UPDATE … SET owner = ?, lease_until = ? WHERE
    * model = ? AND range_id = ? AND done = false AND (owner IS NULL OR owner = ? OR lease_until < now)`.
    * True when this process now owns it; one statement, so two processes never both win.
+   * `deadOwner`: an owner known to be dead (a process of this host that no longer runs), whose
+   * claim is taken over at once instead of after its lease.
    */
-  async claimRange(model: string, rangeId: string, owner: string, leaseUntil: Date): Promise<boolean> {
+  async claimRange(
+    model: string,
+    rangeId: string,
+    owner: string,
+    leaseUntil: Date,
+    deadOwner?: string,
+  ): Promise<boolean> {
     const claimed = await this.store.update(
       this.rangeTable,
       and(
@@ -168,7 +176,7 @@ export class SyncStateRepository {
         whereEquals('done', false),
         or(
           lookup('owner', 'isnull', true),
-          whereEquals('owner', owner),
+          whereEquals('owner', deadOwner ?? owner),
           lookup('leaseUntil', 'lt', new Date()),
         ),
       ),
