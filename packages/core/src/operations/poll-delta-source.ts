@@ -1,6 +1,6 @@
 import type { ModelMeta } from '../model/model-meta';
 import type { SyncLease } from '../store/sync-leases';
-import type { DeltaSource, MirrorFreshness } from '../sync/delta-source';
+import type { DeltaSource } from '../sync/delta-source';
 import type { OperationServices } from './operation-services';
 import { pollModel } from './poll';
 
@@ -17,29 +17,35 @@ const NO_LEASE: SyncLease = Object.freeze({
 });
 
 /**
- * The `DeltaSource` of the read policies over the poll: `freshness` reads the state tables
- * (a completed backfill is remembered, so later reads only read the state row), `delta` runs one
+ * The `DeltaSource` of the read policies over the poll: `backfilled` reads the state tables once
+ * (a completed backfill is remembered), `syncedSince` the state row unless this process's own
+ * last delta answers it, `delta` runs one
  * poll of the model (`ModifiedOn ge watermark − overlap`, every page, each page one local
  * transaction advancing the watermark). Concurrent deltas of one model through one CDMS client
  * share one run (a read that starts while one is in flight joins it).
  * @internal
  */
 export function createPollDeltaSource(services: OperationServices): DeltaSource {
-  const backfilled = new Set<string>();
+  /** Models whose backfill is complete (it stays complete). */
+  const complete = new Set<string>();
+  /** When this process's last delta of each model started. */
   const lastSyncAt = new Map<string, Date>();
 
-  const freshness = async (meta: ModelMeta): Promise<MirrorFreshness> => {
+  const backfilled = async (meta: ModelMeta): Promise<boolean> => {
+    if (complete.has(meta.table)) return true;
     const state = await services.state.model(meta.table);
-    let done = backfilled.has(meta.table);
-    if (!done && state?.watermark) {
-      const ranges = await services.state.ranges(meta.table);
-      done = ranges.length > 0 && ranges.every((range) => range.done);
-      if (done) backfilled.add(meta.table);
-    }
-    const local = lastSyncAt.get(meta.table);
-    const stored = state?.lastPollAt ?? null;
-    const latest = local && (!stored || local > stored) ? local : stored;
-    return { backfilled: done && Boolean(state?.watermark), lastSyncAt: latest };
+    if (!state?.watermark) return false;
+    const ranges = await services.state.ranges(meta.table);
+    const done = ranges.length > 0 && ranges.every((range) => range.done);
+    if (done) complete.add(meta.table);
+    return done;
+  };
+
+  const syncedSince = async (meta: ModelMeta, since: Date): Promise<boolean> => {
+    const own = lastSyncAt.get(meta.table);
+    if (own && own >= since) return true;
+    const state = await services.state.model(meta.table);
+    return state?.lastPollAt != null && state.lastPollAt >= since;
   };
 
   const delta = async (meta: ModelMeta): Promise<void> => {
@@ -54,5 +60,5 @@ export function createPollDeltaSource(services: OperationServices): DeltaSource 
     });
   };
 
-  return { freshness, delta };
+  return { backfilled, syncedSince, delta };
 }

@@ -1,13 +1,5 @@
 import type { ModelMeta } from '../model/model-meta';
 
-/** Where a model's local mirror stands, as the read policies need it. */
-export interface MirrorFreshness {
-  /** The model has a completed backfill and a watermark: the local store mirrors CDMS up to it. */
-  readonly backfilled: boolean;
-  /** When its last poll or delta committed (any process), `null` before the first. */
-  readonly lastSyncAt: Date | null;
-}
-
 /**
  * What the read policies (`'delta'`, `{ maxStalenessMs }`) need from the incremental sync: the
  * sync engine defines it and `operations/` implements it over the poll and its state tables
@@ -15,8 +7,16 @@ export interface MirrorFreshness {
  * @internal
  */
 export interface DeltaSource {
-  /** The mirror state of `meta` (local database only, no CDMS request). */
-  freshness(meta: ModelMeta): Promise<MirrorFreshness>;
+  /**
+   * True when `meta` has a completed backfill and a watermark: the local store mirrors CDMS up to
+   * it. Local database only (and remembered once true).
+   */
+  backfilled(meta: ModelMeta): Promise<boolean>;
+  /**
+   * True when a poll or delta of `meta` (by any process) committed at or after `since`. No query
+   * when this process's own last delta is recent enough; else the state row.
+   */
+  syncedSince(meta: ModelMeta, since: Date): Promise<boolean>;
   /**
    * Bring `meta` up to date: the records changed since its watermark (one request when nothing
    * changed), applied if newer, the watermark advanced (never moved back). Concurrent calls for

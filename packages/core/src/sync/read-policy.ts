@@ -37,8 +37,8 @@ export async function planRead(
   if (policy === 'always') return LIST;
   const metas = [meta, ...(await relatedSyncedModels(meta, where))];
   const source = services.deltas;
-  const freshness = source ? await Promise.all(metas.map((each) => source.freshness(each))) : [];
-  const missing = metas.filter((_, index) => freshness[index]?.backfilled !== true);
+  const backfilled = source ? await Promise.all(metas.map((each) => source.backfilled(each))) : [];
+  const missing = metas.filter((_, index) => backfilled[index] !== true);
   if (missing.length > 0) {
     const names = missing.map((each) => each.Model.name).join(', ');
     if (requested !== undefined) {
@@ -52,13 +52,10 @@ export async function planRead(
     });
     return LIST;
   }
-  if (policy === 'delta') return { kind: 'fresh', deltas: metas };
-  const now = Date.now();
-  const stale = metas.filter((_, index) => {
-    const at = freshness[index]?.lastSyncAt;
-    return !at || now - at.getTime() >= policy.maxStalenessMs;
-  });
-  return { kind: 'fresh', deltas: stale };
+  if (policy === 'delta' || !source) return { kind: 'fresh', deltas: metas };
+  const since = new Date(Date.now() - policy.maxStalenessMs);
+  const recent = await Promise.all(metas.map((each) => source.syncedSince(each, since)));
+  return { kind: 'fresh', deltas: metas.filter((_, index) => !recent[index]) };
 }
 
 /** Run the deltas of a `fresh` plan (concurrently: one request each when nothing changed). @internal */
