@@ -1,6 +1,7 @@
 import { Count, NotBackfilledError, ValidationError } from '@cdms-sync/core';
-import { createSyncStateTables } from '@cdms-sync/knex';
+import { createSyncStateTables, knexStore } from '@cdms-sync/knex';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { delegatingStore } from './support/delegating-store';
 import {
   ACCOUNT_SELECT,
   account,
@@ -280,5 +281,40 @@ describe("read policy 'always' (the default)", () => {
     expect(f.requests).toEqual([
       GET(`${ROOT}/AccountSet?$filter=Name eq 'Acme Ltd'&$select=${ACCOUNT_SELECT}&$orderby=ModifiedOn asc`),
     ]);
+  });
+
+  it('a get() whose local query ends after an identical GET was answered reuses it when that GET was sent after it began', async () => {
+    // The second get()'s local query is slow: the first GET has been answered when it asks.
+    const base = knexStore(f.knex);
+    let finds = 0;
+    await f.reopen({
+      store: {
+        ...delegatingStore(base),
+        find: async (table, options) => {
+          finds += 1;
+          if (table === 'organisation' && finds === 2)
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          return base.find(table, options);
+        },
+      },
+    });
+    await seedMirror();
+    f.cdms
+      .get(`${ROOT}/AccountSet(guid'${ACME}')`)
+      .query(true)
+      .reply(200, { d: account({ id: ACME, name: 'Acme Ltd', modified: T1 }) });
+    const [first, second] = await Promise.all([
+      f.Organisation.objects.get({ cdmsPk: ACME }),
+      f.Organisation.objects.get({ cdmsPk: ACME }),
+    ]);
+    expect([first.name, second.name]).toEqual(['Acme Ltd', 'Acme Ltd']);
+    expect(f.requests).toHaveLength(1);
+    // A get() that begins after the GET was sent makes its own.
+    f.cdms
+      .get(`${ROOT}/AccountSet(guid'${ACME}')`)
+      .query(true)
+      .reply(200, { d: account({ id: ACME, name: 'Acme Ltd', modified: T1 }) });
+    await f.Organisation.objects.get({ cdmsPk: ACME });
+    expect(f.requests).toHaveLength(2);
   });
 });

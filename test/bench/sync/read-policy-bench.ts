@@ -103,7 +103,9 @@ async function measure(
  * @example
  * console.log(formatReadPolicyBench(await runReadPolicyBench({ accounts: 2000 })));
  */
-export async function runReadPolicyBench(options: ReadPolicyBenchOptions = {}): Promise<ReadPolicyBenchReport> {
+export async function runReadPolicyBench(
+  options: ReadPolicyBenchOptions = {},
+): Promise<ReadPolicyBenchReport> {
   const started = process.hrtime.bigint();
   const accounts = options.accounts ?? 10_000;
   const latencyMs = options.latencyMs ?? 20;
@@ -166,7 +168,10 @@ export async function runReadPolicyBench(options: ReadPolicyBenchOptions = {}): 
           const found = await Promise.all(
             Array.from({ length: 200 }, () => Organisation.objects.fresh(policy).get({ id })),
           );
-          check(found.every((each) => each.id === id), 'get() returned another row');
+          check(
+            found.every((each) => each.id === id),
+            'get() returned another row',
+          );
         },
       },
     ];
@@ -183,7 +188,14 @@ export async function runReadPolicyBench(options: ReadPolicyBenchOptions = {}): 
         speedup: always.ms / delta.ms,
       });
     }
-    return { results, database: database.name, accounts, latencyMs, backfillMs, durationMs: elapsedMs(started) };
+    return {
+      results,
+      database: database.name,
+      accounts,
+      latencyMs,
+      backfillMs,
+      durationMs: elapsedMs(started),
+    };
   } finally {
     await emulator.close();
     await database.close();
@@ -202,7 +214,14 @@ export function formatReadPolicyBench(report: ReadPolicyBenchReport): string {
   ]);
   return [
     formatTable(
-      ['operation', "'always' requests", "'delta' requests", "'always' median ms", "'delta' median ms", 'speed-up'],
+      [
+        'operation',
+        "'always' requests",
+        "'delta' requests",
+        "'always' median ms",
+        "'delta' median ms",
+        'speed-up',
+      ],
       rows,
     ),
     `note: ${report.database}; ${report.accounts} CDMS accounts backfilled in ${(report.backfillMs / 1000).toFixed(1)} s; the emulator added ${report.latencyMs} ms to every request`,

@@ -38,7 +38,8 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
       '1 list + 1 per `__next` page (up to the slice or `syncPageLimit`); 0 when the filter matches nothing; a URL over `maxUrlLength` (2000) is split into several lists; +1 id-list (`{Key} eq guid… or …`, per URL-length chunk) only when local rows matched that a complete listing left out (usually 0)',
     notes:
       'lazy; synced when awaited; a long `or` chain (`in` of many values) is split, or dropped (superset) when under `not`; an exact, unsliced, uncapped listing reconciles: rows deleted in CDMS are deleted locally (history `delete` "Deleted in CDMS"), rows changed to no longer match are refreshed',
-    deltaRequests: '1 delta (+1 per further page of changes); 0 within `maxStalenessMs`; then the local store answers',
+    deltaRequests:
+      '1 delta (+1 per further page of changes); 0 within `maxStalenessMs`; then the local store answers',
   },
   {
     call: 'exclude(conditions | Q)',

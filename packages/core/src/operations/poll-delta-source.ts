@@ -22,7 +22,7 @@ const NO_LEASE: SyncLease = Object.freeze({
  * last delta answers it, `delta` runs one
  * poll of the model (`ModifiedOn ge watermark − overlap`, every page, each page one local
  * transaction advancing the watermark). Concurrent deltas of one model through one CDMS client
- * share one run (a read that starts while one is in flight joins it).
+ * share one run (see `SingleFlight`: a read joins a delta in flight or one sent since it began).
  * @internal
  */
 export function createPollDeltaSource(services: OperationServices): DeltaSource {
@@ -48,16 +48,21 @@ export function createPollDeltaSource(services: OperationServices): DeltaSource 
     return state?.lastPollAt != null && state.lastPollAt >= since;
   };
 
-  const delta = async (meta: ModelMeta): Promise<void> => {
+  const delta = async (meta: ModelMeta, startedAt: number): Promise<void> => {
     const { engine } = services;
-    await engine.singleFlight.run(engine.cdms, `delta ${meta.table}`, async () => {
-      const started = new Date();
-      const report = await pollModel(services, meta, NO_LEASE);
-      if (report.skipped) return;
-      // What CDMS held when the delta started is now local: the read is as fresh as that moment.
-      const known = lastSyncAt.get(meta.table);
-      if (!known || known < started) lastSyncAt.set(meta.table, started);
-    });
+    await engine.singleFlight.run(
+      engine.cdms,
+      `delta ${meta.table}`,
+      async () => {
+        const started = new Date();
+        const report = await pollModel(services, meta, NO_LEASE);
+        if (report.skipped) return;
+        // What CDMS held when the delta started is now local: the read is as fresh as that moment.
+        const known = lastSyncAt.get(meta.table);
+        if (!known || known < started) lastSyncAt.set(meta.table, started);
+      },
+      startedAt,
+    );
   };
 
   return { backfilled, syncedSince, delta };

@@ -19,8 +19,9 @@ export interface DeltaSource {
   syncedSince(meta: ModelMeta, since: Date): Promise<boolean>;
   /**
    * Bring `meta` up to date: the records changed since its watermark (one request when nothing
-   * changed), applied if newer, the watermark advanced (never moved back). Concurrent calls for
-   * the same model and CDMS identity share one delta.
+   * changed), applied if newer, the watermark advanced (never moved back). For a read that began
+   * at `startedAt` (`performance.now()`): it shares an identical delta (same model, same CDMS
+   * client) in flight, or one sent since `startedAt`.
    */
-  delta(meta: ModelMeta): Promise<void>;
+  delta(meta: ModelMeta, startedAt: number): Promise<void>;
 }

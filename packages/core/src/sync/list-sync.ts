@@ -27,14 +27,15 @@ export async function syncMatching(
   prepared: PreparedQuery,
 ): Promise<string[]> {
   const listed: string[] = [];
+  const startedAt = performance.now();
   if (prepared.fresh) {
-    await bringUpToDate(services, prepared.fresh);
+    await bringUpToDate(services, prepared.fresh, startedAt);
     return listed;
   }
   if (!prepared.cdms) return listed;
   let complete = prepared.cdms.exact;
   for (const query of prepared.cdms.queries) {
-    const listedAll = await syncList(services, meta, query, listed);
+    const listedAll = await syncList(services, meta, query, listed, startedAt);
     // A slice lists only its window: rows outside it are missing from the listing, not from CDMS.
     complete &&= listedAll && query.top === undefined && (query.skip ?? 0) === 0;
   }
@@ -85,27 +86,33 @@ export async function findLocal(
 
 /**
  * The pages of one list query up to `cap` rows (and the page that crosses it). Identical list
- * reads in flight at the same time through the same CDMS client share one series of requests;
- * each caller then imports the rows itself (in its own transaction).
+ * reads through the same CDMS client share one series of requests (in flight, or sent since the
+ * read began: see `SingleFlight`); each caller then imports the rows itself (in its own transaction).
  */
 function listPages(
   services: SyncServices,
   service: string,
   query: CdmsListQuery,
   cap: number,
+  startedAt: number,
 ): Promise<CdmsPage<CdmsEntity>[]> {
   const { cdms } = services;
   const key = `LIST ${service} ${buildQueryString(query)} cap=${cap}`;
-  return services.singleFlight.run(cdms, key, async () => {
-    const pages: CdmsPage<CdmsEntity>[] = [];
-    let seen = 0;
-    for await (const page of cdms.pages(service, query)) {
-      pages.push(page);
-      seen += page.results.length;
-      if (seen >= cap) break;
-    }
-    return pages;
-  });
+  return services.singleFlight.run(
+    cdms,
+    key,
+    async () => {
+      const pages: CdmsPage<CdmsEntity>[] = [];
+      let seen = 0;
+      for await (const page of cdms.pages(service, query)) {
+        pages.push(page);
+        seen += page.results.length;
+        if (seen >= cap) break;
+      }
+      return pages;
+    },
+    startedAt,
+  );
 }
 
 /**
@@ -117,11 +124,12 @@ async function syncList(
   meta: ModelMeta,
   query: CdmsListQuery,
   listed: string[],
+  startedAt: number,
 ): Promise<boolean> {
   const { syncPageLimit } = services;
   const cap = query.top ?? syncPageLimit;
   let seen = 0;
-  for (const page of await listPages(services, meta.migrator.service, query, cap)) {
+  for (const page of await listPages(services, meta.migrator.service, query, cap, startedAt)) {
     const entities = page.results.slice(0, Math.max(0, cap - seen));
     seen += page.results.length;
     await importEntities(services, meta, entities, 0);

@@ -58,11 +58,19 @@ export async function planRead(
   return { kind: 'fresh', deltas: metas.filter((_, index) => !recent[index]) };
 }
 
-/** Run the deltas of a `fresh` plan (concurrently: one request each when nothing changed). @internal */
-export async function bringUpToDate(services: SyncServices, metas: readonly ModelMeta[]): Promise<void> {
+/**
+ * Run the deltas of a `fresh` plan (concurrently: one request each when nothing changed), for a
+ * read that began at `startedAt` (`performance.now()`).
+ * @internal
+ */
+export async function bringUpToDate(
+  services: SyncServices,
+  metas: readonly ModelMeta[],
+  startedAt: number,
+): Promise<void> {
   const source = services.deltas;
   if (!source || metas.length === 0) return;
-  await Promise.all(metas.map((each) => source.delta(each)));
+  await Promise.all(metas.map((each) => source.delta(each, startedAt)));
 }
 
 /**

@@ -30,12 +30,13 @@ export async function getObject<T extends SyncedModel>(
   meta: ModelMeta<T>,
   state: QueryState,
 ): Promise<T> {
+  const startedAt = performance.now();
   const prepared = await prepareQuery(services, meta, state);
   const label = `${meta.Model.name} matching the query`;
   if (prepared.matchesNothing && !state.none) {
     throw new DoesNotExistError(`${label} does not exist`);
   }
-  if (prepared.fresh) await bringUpToDate(services, prepared.fresh);
+  if (prepared.fresh) await bringUpToDate(services, prepared.fresh, startedAt);
   const rows = state.none
     ? []
     : await findLocal(services, meta, prepared, {
@@ -56,11 +57,11 @@ export async function getObject<T extends SyncedModel>(
   }
   if (!row) {
     const cdmsPk = state.none ? undefined : cdmsPkEquality(prepared.where);
-    if (cdmsPk !== undefined && !state.skipCdms) return importOne(services, meta, cdmsPk);
+    if (cdmsPk !== undefined && !state.skipCdms) return importOne(services, meta, cdmsPk, startedAt);
     throw new DoesNotExistError(`${label} does not exist`);
   }
   if (state.skipCdms || typeof row.cdmsPk !== 'string') return meta.instantiate(row);
-  return meta.instantiate(await refreshOne(services, meta, row));
+  return meta.instantiate(await refreshOne(services, meta, row, startedAt));
 }
 
 /**
@@ -68,11 +69,16 @@ export async function getObject<T extends SyncedModel>(
  * stale local row (`dropDeletedInCdms`, the one path of `get`, `getOrCreate`, `updateOrCreate`)
  * and raises `DoesNotExistError`.
  */
-async function refreshOne(services: SyncServices, meta: ModelMeta, row: Row): Promise<Row> {
+async function refreshOne(
+  services: SyncServices,
+  meta: ModelMeta,
+  row: Row,
+  startedAt: number,
+): Promise<Row> {
   const cdmsPk = row.cdmsPk as string;
   let entity: CdmsEntity;
   try {
-    entity = await fetchOne(services, meta, cdmsPk);
+    entity = await fetchOne(services, meta, cdmsPk, startedAt);
   } catch (error) {
     if (error instanceof DoesNotExistError && isCdmsNotFound(error.cause)) {
       await dropDeletedInCdms(services, meta, [row]);
@@ -100,8 +106,9 @@ async function importOne<T extends SyncedModel>(
   services: SyncServices,
   meta: ModelMeta<T>,
   cdmsPk: string,
+  startedAt: number,
 ): Promise<T> {
-  const entity = await fetchOne(services, meta, cdmsPk);
+  const entity = await fetchOne(services, meta, cdmsPk, startedAt);
   const [stored] = await importEntities(services, meta, [entity], 0);
   const [row] = stored
     ? [stored]
@@ -112,15 +119,25 @@ async function importOne<T extends SyncedModel>(
   return meta.instantiate(row);
 }
 
-/** GET one record with the mapped attributes; a 404 becomes `DoesNotExistError`. */
-async function fetchOne(services: SyncServices, meta: ModelMeta, cdmsPk: string): Promise<CdmsEntity> {
+/**
+ * GET one record with the mapped attributes; a 404 becomes `DoesNotExistError`. Shared with
+ * identical GETs (single-flight) in flight, or sent since the read began at `startedAt`.
+ */
+async function fetchOne(
+  services: SyncServices,
+  meta: ModelMeta,
+  cdmsPk: string,
+  startedAt: number,
+): Promise<CdmsEntity> {
   try {
     const { selectAttributes } = await meta.resolve();
     const { cdms } = services;
     const service = meta.migrator.service;
-    // Concurrent identical GETs (same record, same user's client) share one request.
-    return await services.singleFlight.run(cdms, `GET ${service}(${cdmsPk})`, () =>
-      cdms.get(service, cdmsPk, { select: selectAttributes }),
+    return await services.singleFlight.run(
+      cdms,
+      `GET ${service}(${cdmsPk})`,
+      () => cdms.get(service, cdmsPk, { select: selectAttributes }),
+      startedAt,
     );
   } catch (error) {
     if (isCdmsNotFound(error)) {
