@@ -1,15 +1,17 @@
 /**
- * `pnpm bench`: the store benchmark (`@cdms-sync/knex` store vs raw Knex) and the sync benchmark
- * (cdms-sync vs raw Knex + raw axios, CDMS requests per operation) in one run; prints both tables.
+ * `pnpm bench`: the store benchmark (`@cdms-sync/knex` store vs raw Knex), the sync benchmark
+ * (cdms-sync vs raw Knex + raw axios, CDMS requests per operation) and the read-policy benchmark
+ * ('always' vs 'delta' on 10,000 backfilled accounts) in one run; prints the three tables.
  * Exits 1 when a benchmark fails or the run exceeds its time limit.
  *
  *   pnpm bench    # = tsx --conditions=@cdms-sync/source test/bench/run.ts
  */
 import { formatStoreBench, runStoreBench } from './store/store-bench';
+import { formatReadPolicyBench, runReadPolicyBench } from './sync/read-policy-bench';
 import { formatSyncBench, runSyncBench } from './sync/sync-bench';
 
 /** The whole run must end within this; a hung database or socket must not hang CI. */
-const TIME_LIMIT_MS = 120_000;
+const TIME_LIMIT_MS = 300_000;
 
 const watchdog = setTimeout(() => {
   process.stderr.write(`bench: still running after ${TIME_LIMIT_MS / 1000} s; giving up\n`);
@@ -38,6 +40,10 @@ async function main(): Promise<void> {
   if (syncReport.results.length === 0) throw new Error('the sync benchmark measured nothing');
   process.stdout.write(
     `## Sync: cdms-sync vs raw Knex + raw axios (CDMS emulator on loopback; median per side; n = measured iterations)\n\n${formatSyncBench(syncReport)}\n\n(${(syncReport.durationMs / 1000).toFixed(1)} s)\n\n`,
+  );
+  const readReport = await runReadPolicyBench();
+  process.stdout.write(
+    `## Read policies: 'always' vs 'delta' (${readReport.accounts} accounts backfilled; emulator latency ${readReport.latencyMs} ms; median per policy)\n\n${formatReadPolicyBench(readReport)}\n\n(${(readReport.durationMs / 1000).toFixed(1)} s)\n\n`,
   );
   process.stdout.write(`Total: ${seconds(started)}\n`);
 }
