@@ -441,7 +441,9 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
       offset: this.state.offset,
       limit: 1,
     });
-    const rows = await this.engine.syncAndFind(this.meta, prepared, { offset: this.state.offset, limit: 1 }, [
+    // Whether a row exists does not depend on the order, unless an offset skips some: no ORDER BY then.
+    const unordered = this.state.offset === 0 ? { ...prepared, storeOrderBy: [] } : prepared;
+    const rows = await this.engine.syncAndFind(this.meta, unordered, { offset: this.state.offset, limit: 1 }, [
       'id',
     ]);
     return rows.length > 0;

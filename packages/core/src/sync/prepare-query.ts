@@ -36,7 +36,8 @@ export interface PreparedQuery {
 
 /**
  * Validate a query state and compile its OData query. Runs before any request or write, so an
- * unsupported filter fails with `NotSupportedError` and nothing sent.
+ * unsupported filter fails with `NotSupportedError` and nothing sent. `forList: false` (a `get`,
+ * which never lists) leaves the list query unfitted to `maxUrlLength`.
  * @internal
  */
 export async function prepareQuery(
@@ -44,6 +45,7 @@ export async function prepareQuery(
   meta: ModelMeta,
   state: QueryState,
   slice?: { offset: number; limit: number | undefined },
+  options: { forList?: boolean } = {},
 ): Promise<PreparedQuery> {
   const resolved = await meta.resolve();
   // Filters across relations (`organisation__name`) validate against the related models' schemas.
@@ -92,7 +94,11 @@ export async function prepareQuery(
     return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: true };
   }
   const query = { ...compiled.query, select: resolved.selectAttributes };
-  const fitted = fitListQueryToUrl(services, meta, query);
+  // A read that never lists (`get`) skips measuring the URL (it serialises the whole query).
+  const fitted =
+    options.forList === false
+      ? { queries: [query], exact: true }
+      : fitListQueryToUrl(services, meta, query);
   return {
     resolved,
     where,

@@ -31,7 +31,8 @@ export async function getObject<T extends SyncedModel>(
   state: QueryState,
 ): Promise<T> {
   const startedAt = performance.now();
-  const prepared = await prepareQuery(services, meta, state);
+  // `get` never lists: no URL to fit (see `prepareQuery`'s `forList`).
+  const prepared = await prepareQuery(services, meta, state, undefined, { forList: false });
   const label = `${meta.Model.name} matching the query`;
   if (prepared.matchesNothing && !state.none) {
     throw new DoesNotExistError(`${label} does not exist`);
@@ -39,10 +40,14 @@ export async function getObject<T extends SyncedModel>(
   if (prepared.fresh) await bringUpToDate(services, prepared.fresh, startedAt);
   const rows = state.none
     ? []
-    : await findLocal(services, meta, prepared, {
-        offset: state.offset,
-        limit: state.limit === undefined ? 2 : Math.min(state.limit, 2),
-      });
+    : await findLocal(
+        services,
+        meta,
+        // Up to two rows decide found / DoesNotExist / MultipleObjectsReturned: their order matters
+        // only after an offset (`slice(3).get()`), so no ORDER BY otherwise.
+        state.offset === 0 ? { ...prepared, storeOrderBy: [] } : prepared,
+        { offset: state.offset, limit: state.limit === undefined ? 2 : Math.min(state.limit, 2) },
+      );
   if (rows.length > 1) {
     const count = await services.store.count(meta.table, prepared.storeWhere);
     throw new MultipleObjectsReturnedError(
