@@ -49,19 +49,26 @@ async function insertAcme(): Promise<number> {
 }
 
 describe('only() / defer()', () => {
-  it('skipCdms: only the chosen fields (and id, cdmsPk, modified) are selected and set', async () => {
+  it('skipCdms: only the chosen fields (and id, cdmsPk, modified, cdmsVersion) are selected and set', async () => {
     await insertAcme();
     await f.Organisation.objects.skipCdms().count(); // describe the table before counting queries
     const seen = recordQueries();
     const [acme] = await f.Organisation.objects.skipCdms().only('name');
     expect(seen).toEqual([
-      'select "id", "cdms_pk", "modified", "name" from "organisation" where 1 = 1 order by "modified" asc nulls last, "id" asc nulls last',
+      'select "id", "cdms_pk", "modified", "cdms_version", "name" from "organisation" where 1 = 1 order by "modified" asc nulls last, "id" asc nulls last',
     ]);
-    expect({ ...acme }).toEqual({ id: 1, cdmsPk: ACME, modified: T1, name: 'Acme' });
+    expect({ ...acme }).toEqual({ id: 1, cdmsPk: ACME, modified: T1, cdmsVersion: null, name: 'Acme' });
     expect(acme?.notes).toBeUndefined();
 
     const [deferred] = await f.Organisation.objects.skipCdms().defer('notes').defer('ukOrganisation');
-    expect(Object.keys(deferred ?? {}).sort()).toEqual(['cdmsPk', 'created', 'id', 'modified', 'name']);
+    expect(Object.keys(deferred ?? {}).sort()).toEqual([
+      'cdmsPk',
+      'cdmsVersion',
+      'created',
+      'id',
+      'modified',
+      'name',
+    ]);
     expect(f.requests).toEqual([]);
   });
 
@@ -199,7 +206,14 @@ describe('prefetchRelated() / selectRelated()', () => {
       .only('lastName')
       .prefetchRelated('organisation')
       .get({ lastName: 'Smith' });
-    expect(Object.keys(smith).sort()).toEqual(['cdmsPk', 'id', 'lastName', 'modified', 'organisationId']);
+    expect(Object.keys(smith).sort()).toEqual([
+      'cdmsPk',
+      'cdmsVersion',
+      'id',
+      'lastName',
+      'modified',
+      'organisationId',
+    ]);
     const seen = recordQueries();
     expect((await smith.related<Organisation>('organisation'))?.name).toBe('Acme');
     expect(seen).toEqual([]);

@@ -1,6 +1,14 @@
 import { FieldError, NotSupportedError } from '@cdms-sync/core';
 import { describe, expect, it } from 'vitest';
-import { account, CONTACT_SELECT, contact, page, ROOT, useSyncFixture } from './support/sync-fixture';
+import {
+  ACCOUNT_SELECT,
+  account,
+  CONTACT_SELECT,
+  contact,
+  page,
+  ROOT,
+  useSyncFixture,
+} from './support/sync-fixture';
 
 const ACME = '7a4814f9-b0b8-ea11-a812-000d3a122b89';
 const SAM = '8b5925a0-c1c9-4b22-9b23-111e4b233c9a';
@@ -126,7 +134,7 @@ describe('foreign keys', () => {
     const [sam] = await f.Contact.objects.all();
     expect(f.requests.map((r) => r.url)).toEqual([
       `${ROOT}/ContactSet?$select=${CONTACT_SELECT}&$orderby=ModifiedOn asc`,
-      `${ROOT}/AccountSet?$filter=AccountId eq guid'${ACME}'&$select=AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation`,
+      `${ROOT}/AccountSet?$filter=AccountId eq guid'${ACME}'&$select=${ACCOUNT_SELECT}`,
     ]);
     const acme = await sam?.related('organisation');
     expect(acme).toMatchObject({ name: 'Acme', cdmsPk: ACME });

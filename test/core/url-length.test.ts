@@ -156,7 +156,7 @@ describe('maxUrlLength', () => {
     );
     f.cdms
       .get(
-        `${ROOT}/ContactSet?$select=ContactId,CreatedOn,ModifiedOn,LastName,ParentCustomerId&$orderby=ModifiedOn asc`,
+        `${ROOT}/ContactSet?$select=ContactId,CreatedOn,ModifiedOn,LastName,ParentCustomerId,VersionNumber&$orderby=ModifiedOn asc`,
       )
       .reply(200, page(contacts));
     replyAccountsByGuid(new Set(accountIds));

@@ -105,7 +105,7 @@ describe('writes', () => {
       .reply(200, { d: { ModifiedOn: `/Date(${T2.getTime()})/` } });
     acme.name = 'Mine';
     await expect(acme.save({ detectConflicts: true })).rejects.toBeInstanceOf(ConflictError);
-    expect(f.requests).toEqual([{ method: 'GET', url: `${ONE}?$select=ModifiedOn` }]);
+    expect(f.requests).toEqual([{ method: 'GET', url: `${ONE}?$select=ModifiedOn,VersionNumber` }]);
     expect(await f.knex('organisation').first()).toMatchObject({ name: 'Acme' });
   });
 

@@ -2,6 +2,7 @@
  * The behaviour scenarios against PGlite (in memory), a real CdmsClient and the CRM 2011 emulator
  * over real HTTP. PGlite boots once per file: that is most of this file's time.
  */
+import { correctnessScenarios } from './scenarios/correctness';
 import { foreignKeyScenarios } from './scenarios/foreign-keys';
 import { queryScenarios } from './scenarios/queries';
 import { readThroughScenarios } from './scenarios/read-through';
@@ -13,4 +14,5 @@ describeDatabase('pglite', (f) => {
   readThroughScenarios(f);
   queryScenarios(f);
   foreignKeyScenarios(f);
+  correctnessScenarios(f);
 });

@@ -3,7 +3,9 @@
  * a real CdmsClient and the CRM 2011 emulator over real HTTP. The fault-injection matrix runs here
  * only: it waits on client timeouts, and the database is incidental to it beyond rolling back.
  */
+
 import { adfsAuthScenarios } from './scenarios/adfs-auth';
+import { correctnessScenarios } from './scenarios/correctness';
 import { faultInjectionScenarios } from './scenarios/fault-injection';
 import { foreignKeyScenarios } from './scenarios/foreign-keys';
 import { queryScenarios } from './scenarios/queries';
@@ -16,6 +18,7 @@ describeDatabase('postgresql', (f) => {
   readThroughScenarios(f);
   queryScenarios(f);
   foreignKeyScenarios(f);
+  correctnessScenarios(f);
   faultInjectionScenarios(f);
   adfsAuthScenarios(f);
 });

@@ -7,6 +7,9 @@ export {
   ConflictError,
   DoesNotExistError,
   FieldError,
+  ImportRowError,
+  isImportRowError,
+  isWriteQueueTimeoutError,
   MultipleObjectsReturnedError,
   LeaseHeldError,
   NotBackfilledError,
@@ -14,6 +17,7 @@ export {
   NotSupportedError,
   ObjectsNotInSyncError,
   ValidationError,
+  WriteQueueTimeoutError,
 } from './errors/errors';
 // #endregion errors
 
@@ -74,6 +78,7 @@ export type { AggregateResult, Aggregation } from './query/aggregation';
 // #region sync-and-models
 export { createSync } from './sync/create-sync';
 export type { Sync, SyncOptions } from './sync/create-sync';
+export type { ImportErrorHandler } from './sync/import-failures';
 export type { CdmsSyncClient } from './sync/cdms-sync-client';
 export type { SyncContext } from './context/sync-context';
 export { SyncedModel } from './model/synced-model';

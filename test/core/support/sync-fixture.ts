@@ -24,8 +24,8 @@ export const BASE_URL = `${CDMS_ORIGIN}/ORG`;
 /** The service root path every request goes to. */
 export const ROOT = '/ORG/XRMServices/2011/OrganizationData.svc';
 
-export const ACCOUNT_SELECT = 'AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation';
-export const CONTACT_SELECT = 'ContactId,CreatedOn,ModifiedOn,LastName,ParentCustomerId';
+export const ACCOUNT_SELECT = 'AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation,VersionNumber';
+export const CONTACT_SELECT = 'ContactId,CreatedOn,ModifiedOn,LastName,ParentCustomerId,VersionNumber';
 
 /** One request nock saw, decoded for readable assertions. */
 export interface SeenRequest {

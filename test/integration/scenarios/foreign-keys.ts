@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { Organisation } from '../../support/organisation-models';
 import { type EndToEnd, expectStoresAgree, localCounts, operations, requests } from '../support/end-to-end';
 
-const CONTACT_SELECT = '$select=ContactId,CreatedOn,ModifiedOn,LastName,ParentCustomerId';
-const ACCOUNT_SELECT = '$select=AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation';
+const CONTACT_SELECT = '$select=ContactId,CreatedOn,ModifiedOn,LastName,ParentCustomerId,VersionNumber';
+const ACCOUNT_SELECT = '$select=AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation,VersionNumber';
 
 /** Declares the foreign keys scenarios. */
 export function foreignKeyScenarios(f: EndToEnd): void {

@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Organisation } from '../../support/organisation-models';
 import { type EndToEnd, expectStoresAgree, localCounts, operations, requests } from '../support/end-to-end';
 
-const SELECT = '$select=AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation';
+const SELECT = '$select=AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation,VersionNumber';
 const HOSTILE = "x' or Name ne '";
 
 /** Declares the query methods scenarios. */

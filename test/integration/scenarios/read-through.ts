@@ -11,7 +11,7 @@ async function localOrganisationNames(f: EndToEnd): Promise<string[]> {
   return rows.map((row) => row.name);
 }
 
-const SELECT = '$select=AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation';
+const SELECT = '$select=AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation,VersionNumber';
 
 /** Declares the reads scenarios. */
 export function readThroughScenarios(f: EndToEnd): void {

@@ -13,7 +13,7 @@ import {
   timeOf,
 } from '../support/end-to-end';
 
-const SELECT = '$select=AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation';
+const SELECT = '$select=AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation,VersionNumber';
 
 /** Declares the writes scenarios. */
 export function writeThroughScenarios(f: EndToEnd): void {
@@ -47,7 +47,7 @@ export function writeThroughScenarios(f: EndToEnd): void {
 
     it('save: MERGE of the changed mapped fields + GET read-back (2 requests); local-only fields stay local', async () => {
       const acme = await f.Organisation.objects.create({ name: 'Acme' });
-      const before = timeOf(acme.modified);
+      const before = { modified: timeOf(acme.modified), version: versionOf(acme) };
       f.emulator.clearRequests();
       acme.name = 'Acme Ltd';
       acme.notes = 'changed locally';
@@ -58,7 +58,9 @@ export function writeThroughScenarios(f: EndToEnd): void {
       ]);
       // Only the changed mapped fields travel.
       expect(f.emulator.requests[0]?.body).toEqual({ Name: 'Acme Ltd' });
-      expect(timeOf(acme.modified)).toBeGreaterThan(before);
+      // CRM 2011: ModifiedOn has one-second resolution (equal within a second); VersionNumber grows.
+      expect(timeOf(acme.modified)).toBeGreaterThanOrEqual(before.modified);
+      expect(versionOf(acme)).toBeGreaterThan(before.version);
       const [row] = await f.knex(f.tables.organisation).select('notes');
       expect(row).toEqual({ notes: 'changed locally' });
       expect((await f.sync.history(acme)).map((entry) => entry.kind)).toEqual(['local', 'local']);
@@ -100,7 +102,9 @@ export function writeThroughScenarios(f: EndToEnd): void {
       const before = await localCounts(f);
       acme.name = 'Mine';
       await expect(acme.save({ detectConflicts: true })).rejects.toBeInstanceOf(ConflictError);
-      expect(requests(f.emulator)).toEqual([`GET AccountSet(guid'${acme.cdmsPk}')?$select=ModifiedOn`]);
+      expect(requests(f.emulator)).toEqual([
+        `GET AccountSet(guid'${acme.cdmsPk}')?$select=ModifiedOn,VersionNumber`,
+      ]);
       expect(f.emulator.records('Account')).toMatchObject([{ Name: 'Acme (CDMS)' }]);
       expect(await localCounts(f)).toEqual(before);
       expect(await f.knex(f.tables.organisation).select('name')).toEqual([{ name: 'Acme' }]);
@@ -222,4 +226,9 @@ export function writeThroughScenarios(f: EndToEnd): void {
       expect(f.emulator.records('Account')).toHaveLength(1);
     });
   });
+}
+
+/** The CDMS `VersionNumber` an object holds (`cdms_version`, a base column of `createSyncedTable`). */
+function versionOf(object: object): number {
+  return Number((object as { cdmsVersion?: unknown }).cdmsVersion);
 }

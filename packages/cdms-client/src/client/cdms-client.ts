@@ -8,7 +8,9 @@ import { isCdmsNotFoundError } from '../errors/cdms-not-found-error';
 import { isCdmsUnauthorizedError } from '../errors/cdms-unauthorized-error';
 import { CdmsUnexpectedResponseError } from '../errors/cdms-unexpected-response-error';
 import { redactUrl } from '../errors/redact';
+import type { ODataOrderBy } from '../odata/filter-tree';
 import { type CdmsMetadata, parseMetadata } from '../odata/metadata';
+import { parseOrderBy } from '../odata/parse-filter';
 import { buildQueryString } from '../odata/query-string';
 import { decodeEntity, encodeEntity } from '../values/decode-entity';
 import {
@@ -363,7 +365,7 @@ export class CdmsClient {
     return buildQueryString({
       filter: query.filter === '' ? undefined : query.filter,
       select: query.select,
-      orderBy: query.orderBy,
+      orderBy: normaliseOrderBy(query.orderBy),
       top: query.top,
       skip: query.skip === 0 ? undefined : query.skip,
     });
@@ -532,6 +534,37 @@ function assertCount(name: string, value: number | undefined): void {
   if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
     throw new CdmsInvalidArgumentError(`${name} must be a non-negative integer, got ${String(value)}`);
   }
+}
+
+/** `orderBy` keys as objects: `'Name desc'` is read as `$orderby` text; a malformed key fails here. */
+function normaliseOrderBy(orderBy: CdmsListQuery['orderBy']): ODataOrderBy[] | undefined {
+  if (orderBy === undefined) return undefined;
+  if (!Array.isArray(orderBy)) {
+    throw new CdmsInvalidArgumentError(`orderBy must be an array of keys, got ${JSON.stringify(orderBy)}`);
+  }
+  return orderBy.flatMap((key: unknown): ODataOrderBy[] => {
+    if (typeof key === 'string') {
+      try {
+        return parseOrderBy(key);
+      } catch (error) {
+        throw new CdmsInvalidArgumentError(
+          `Invalid orderBy key ${JSON.stringify(key)}: expected 'Attribute', 'Attribute asc' or 'Attribute desc'`,
+          { cause: error },
+        );
+      }
+    }
+    const { attribute, direction = 'asc' } = (key ?? {}) as { attribute?: unknown; direction?: unknown };
+    if (
+      typeof attribute !== 'string' ||
+      !ATTRIBUTE_PATH.test(attribute) ||
+      (direction !== 'asc' && direction !== 'desc')
+    ) {
+      throw new CdmsInvalidArgumentError(
+        `Invalid orderBy key ${JSON.stringify(key)}: expected { attribute: 'Name', direction: 'asc' | 'desc' } or 'Name desc'`,
+      );
+    }
+    return [{ attribute, direction }];
+  });
 }
 
 function assertAttributes(names: readonly string[] | undefined): void {

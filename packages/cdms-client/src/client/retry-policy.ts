@@ -1,4 +1,5 @@
 import type { CdmsError } from '../errors/cdms-error';
+import { CdmsInvalidArgumentError } from '../errors/cdms-invalid-argument-error';
 import type { CdmsRetryOptions } from './types';
 
 /** The retry options with every default filled in. */
@@ -15,15 +16,44 @@ export const DEFAULT_RETRY_OPTIONS: ResolvedRetryOptions = {
   maxTimeoutMs: 5000,
 };
 
-/** @internal `false` means no retries at all. */
-export function resolveRetryOptions(options: CdmsRetryOptions | false | undefined): ResolvedRetryOptions {
+/**
+ * @internal `false` means no retries at all; a number is the retry limit (`retries: 0` = none).
+ * Anything else than the documented forms fails with `CdmsInvalidArgumentError` at construction.
+ */
+export function resolveRetryOptions(
+  options: CdmsRetryOptions | false | number | undefined,
+): ResolvedRetryOptions {
   if (options === false) return { ...DEFAULT_RETRY_OPTIONS, limit: 0 };
-  const minTimeoutMs = Math.max(0, options?.minTimeoutMs ?? DEFAULT_RETRY_OPTIONS.minTimeoutMs);
-  return {
-    limit: Math.max(0, Math.floor(options?.limit ?? DEFAULT_RETRY_OPTIONS.limit)),
-    minTimeoutMs,
-    maxTimeoutMs: Math.max(minTimeoutMs, options?.maxTimeoutMs ?? DEFAULT_RETRY_OPTIONS.maxTimeoutMs),
-  };
+  if (typeof options === 'number') return resolveRetryOptions({ limit: options });
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new CdmsInvalidArgumentError(
+      `CdmsClient retries must be a number of retries, false, or { limit, minTimeoutMs, maxTimeoutMs }; got ${JSON.stringify(options)}`,
+    );
+  }
+  const limit = checkRetryNumber('limit', options?.limit ?? DEFAULT_RETRY_OPTIONS.limit, true);
+  const minTimeoutMs = checkRetryNumber(
+    'minTimeoutMs',
+    options?.minTimeoutMs ?? DEFAULT_RETRY_OPTIONS.minTimeoutMs,
+  );
+  const maxTimeoutMs = checkRetryNumber(
+    'maxTimeoutMs',
+    options?.maxTimeoutMs ?? DEFAULT_RETRY_OPTIONS.maxTimeoutMs,
+  );
+  return { limit, minTimeoutMs, maxTimeoutMs: Math.max(minTimeoutMs, maxTimeoutMs) };
+}
+
+function checkRetryNumber(name: string, value: unknown, integer = false): number {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 0 ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new CdmsInvalidArgumentError(
+      `CdmsClient retries.${name} must be a non-negative ${integer ? 'integer' : 'number'}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
 }
 
 /**

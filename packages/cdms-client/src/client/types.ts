@@ -35,8 +35,11 @@ export interface CdmsListQuery {
   filter?: ODataFilter | string;
   /** `$select`: attribute names. */
   select?: readonly string[];
-  /** `$orderby` keys. */
-  orderBy?: readonly ODataOrderBy[];
+  /**
+   * `$orderby` keys: `{ attribute: 'Name', direction: 'desc' }` or the text form `'Name desc'`
+   * (`'Name'` is ascending). Anything else fails with `CdmsInvalidArgumentError` before any request.
+   */
+  orderBy?: readonly (ODataOrderBy | string)[];
   /** `$top`: the most rows to return in total, across pages. */
   top?: number;
   /** `$skip`. */
@@ -97,8 +100,12 @@ export interface CdmsClientOptions {
   servicePath?: string;
   /** Per-attempt timeout. @default 30000 */
   timeoutMs?: number;
-  /** Retry policy; `false` or `{ limit: 0 }` disables retries. */
-  retries?: CdmsRetryOptions | false;
+  /**
+   * Retry policy: the options, or just the number of retries; `false`, `0` or `{ limit: 0 }`
+   * disables retries. Any other value fails with `CdmsInvalidArgumentError` at construction.
+   * @default { limit: 3, minTimeoutMs: 200, maxTimeoutMs: 5000 }
+   */
+  retries?: CdmsRetryOptions | false | number;
   /** Where to log requests (debug) and retries (warn). */
   logger?: CdmsLogger;
   /** An axios instance to use (proxy, agents …). */

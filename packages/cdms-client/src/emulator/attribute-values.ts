@@ -119,6 +119,13 @@ export function decodeAttributeValue(
   switch (attribute.type) {
     case 'Edm.String':
       if (typeof value !== 'string') throw fail();
+      if (attribute.maxLength !== undefined && [...value].length > attribute.maxLength) {
+        // CRM 2011's validation fault, as the OData endpoint returns it (400).
+        throw new CdmsEmulatorError(
+          400,
+          `A validation error occurred.  The length of the '${attribute.name.toLowerCase()}' attribute of the '${entity.logicalName}' entity exceeded the maximum allowed length of '${attribute.maxLength}'.`,
+        );
+      }
       return value;
     case 'Edm.Guid':
       if (typeof value !== 'string' || !isGuid(value)) throw fail();

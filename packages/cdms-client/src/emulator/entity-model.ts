@@ -9,6 +9,8 @@ export interface AttributeModel {
   readonly name: string;
   readonly type: EmulatorAttributeType;
   readonly target?: string;
+  /** For an `Edm.String`: the most characters a value may have (longer writes are a 400). */
+  readonly maxLength?: number;
   /** Maintained by the emulator (primary key, `CreatedOn`, `ModifiedOn`, `VersionNumber`). */
   readonly system: boolean;
 }
@@ -33,7 +35,17 @@ function resolveEntity(definition: EmulatorEntityDefinition): EntityModel {
   for (const [name, value] of Object.entries(definition.attributes)) {
     if (name === primaryKey) continue;
     const attribute = typeof value === 'string' ? { type: value } : value;
-    attributes.set(name, { name, type: attribute.type, target: attribute.target, system: false });
+    const maxLength = 'maxLength' in attribute ? attribute.maxLength : undefined;
+    if (
+      maxLength !== undefined &&
+      (!Number.isSafeInteger(maxLength) || maxLength < 1 || attribute.type !== 'Edm.String')
+    ) {
+      throw new CdmsEmulatorError(
+        500,
+        `Invalid maxLength of ${definition.name}.${name}: a positive integer on an Edm.String.`,
+      );
+    }
+    attributes.set(name, { name, type: attribute.type, target: attribute.target, maxLength, system: false });
   }
   for (const [name, type] of [
     ['CreatedOn', 'Edm.DateTime'],

@@ -25,9 +25,9 @@ const SYSTEM_TIMESTAMPS = new Set(['CreatedOn', 'ModifiedOn', 'VersionNumber']);
 
 /**
  * The records of every entity, and the rules CRM applies on each write: `CreatedOn` on create;
- * `ModifiedOn` to the current second but always strictly after its previous value (so a reader
- * comparing timestamps always sees a write as newer); `VersionNumber` from one counter that only
- * grows, like SQL Server's `rowversion`.
+ * `ModifiedOn` to the current second (two writes within one second carry the same value, as on CRM
+ * 2011; with `'strictly-increasing'` always strictly after its previous value); `VersionNumber`
+ * from one counter that only grows, like SQL Server's `rowversion`.
  *
  * @internal
  */
@@ -37,9 +37,12 @@ export class EntityStore {
   readonly #tables = new Map<EntityModel, Map<string, StoredRow>>();
   #lastVersion = 0;
 
-  constructor(catalog: EntityCatalog, now: () => number) {
+  readonly #modifiedOn: 'crm' | 'strictly-increasing';
+
+  constructor(catalog: EntityCatalog, now: () => number, modifiedOn: 'crm' | 'strictly-increasing' = 'crm') {
     this.#catalog = catalog;
     this.#now = now;
+    this.#modifiedOn = modifiedOn;
     this.clear();
   }
 
@@ -87,6 +90,7 @@ export class EntityStore {
 
   #nextModifiedOn(previous: StoredValue | undefined): number {
     const now = truncateToSecond(this.#now());
+    if (this.#modifiedOn === 'crm') return typeof previous === 'number' ? Math.max(previous, now) : now;
     return typeof previous === 'number' && previous >= now ? previous + 1000 : now;
   }
 

@@ -15,7 +15,9 @@ const DEFAULT_MEMBER: Readonly<Record<string, string>> = {
 /**
  * Sorts rows by `$orderby` keys (strings case-insensitively, nulls first when ascending, as
  * SQL Server does), then by primary key so that equal keys keep one stable order across pages.
- * Without keys the order is the primary key's. Unknown attributes are a 400 error.
+ * Without keys the order is the primary key's. Unknown attributes, and members of an attribute
+ * (`PrimaryContactId/Name`, which CRM 2011 refuses), are a 400 error; a lookup itself
+ * (`PrimaryContactId`) sorts by its name, an option set or money by its value.
  *
  * @example
  * ```ts
@@ -34,6 +36,14 @@ export function orderRows(
   const evaluator = new FilterEvaluator(entity, resolveName);
   const keys = orderBy.map((term) => {
     const path = term.attribute.split('/');
+    if (path.length > 1) {
+      // CRM 2011 orders a lookup or option set by the attribute itself (`PrimaryContactId`), never
+      // by one of its members (`PrimaryContactId/Name`), nor by a related entity's attribute.
+      throw new CdmsEmulatorError(
+        400,
+        `Invalid $orderby: '${term.attribute}' orders by a member of an attribute; order by '${path[0]}' itself.`,
+      );
+    }
     const attribute = entity.attributes.get(path[0] ?? '');
     const member = attribute === undefined ? undefined : DEFAULT_MEMBER[attribute.type];
     if (path.length === 1 && member !== undefined) path.push(member);

@@ -309,6 +309,69 @@ describe('errors', () => {
     expect(e.records('Account')).toEqual([]);
   });
 
+  it("accepts a date-only datetime'2010-07-15' in $filter (midnight UTC), as CRM 2011 does", async () => {
+    const e = await start();
+    e.seed('Account', [
+      { Name: 'Old', CreatedOn: new Date('2010-07-14T23:59:59Z') },
+      { Name: 'New', CreatedOn: new Date('2010-07-15T00:00:00Z') },
+    ]);
+    const answer = await list(e, `$filter=${encodeURIComponent("CreatedOn ge datetime'2010-07-15'")}`);
+    expect(answer.status).toBe(200);
+    expect(names(answer)).toEqual(['New']);
+  });
+
+  it('$orderby: 400 for a member of a lookup (PrimaryContactId/Name) like CRM; the lookup itself is accepted', async () => {
+    const e = await start();
+    e.seed('Account', [{ Name: 'Acme' }]);
+    const member = await list(e, '$orderby=PrimaryContactId/Name');
+    expect(member.status).toBe(400);
+    expect(member.body).toEqual(odataError(/PrimaryContactId\/Name/));
+    expect((await list(e, '$orderby=IndustryCode/Value desc')).status).toBe(400);
+    expect((await list(e, '$orderby=PrimaryContactId')).status).toBe(200);
+    expect((await list(e, '$orderby=IndustryCode desc')).status).toBe(200);
+  });
+
+  it("rejects a string longer than the attribute's maximum length (Account.Name 160) with CRM's 400, writing nothing", async () => {
+    const e = await start();
+    const post = (body: unknown) =>
+      request(`${e.serviceUrl}/AccountSet`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json' },
+      });
+    const tooLong = await post({ Name: 'x'.repeat(161) });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body).toEqual(
+      odataError(
+        "A validation error occurred.  The length of the 'name' attribute of the 'account' entity exceeded the maximum allowed length of '160'.",
+      ),
+    );
+    expect(e.records('Account')).toEqual([]);
+    expect((await post({ Name: 'x'.repeat(160) })).status).toBe(201);
+    const [record] = e.records('Account');
+    const merge = await request(`${e.serviceUrl}/AccountSet(guid'${record?.AccountId}')`, {
+      method: 'POST',
+      body: JSON.stringify({ Name: 'y'.repeat(161) }),
+      headers: { 'Content-Type': 'application/json', 'X-HTTP-Method': 'MERGE' },
+    });
+    expect(merge.status).toBe(400);
+    expect(e.records('Account')[0]?.Name).toBe('x'.repeat(160));
+  });
+
+  it('maximum lengths are configurable per attribute (maxLength on an Edm.String)', async () => {
+    const e = await start({
+      entities: [{ name: 'Account', attributes: { Name: { type: 'Edm.String', maxLength: 5 } } }],
+    });
+    const post = (name: string) =>
+      request(`${e.serviceUrl}/AccountSet`, {
+        method: 'POST',
+        body: JSON.stringify({ Name: name }),
+        headers: { 'Content-Type': 'application/json' },
+      });
+    expect((await post('Acme!')).status).toBe(201);
+    expect((await post('Acme Ltd')).status).toBe(400);
+  });
+
   it('rejects $filter on a single record and writes to a collection path', async () => {
     const e = await start();
     const [acme] = e.seed('Account', [{ Name: 'Acme' }]);
@@ -401,9 +464,9 @@ describe('retrieve, create, update, delete', () => {
     expect(e.records('Account')).toEqual([]);
   });
 
-  it('bumps ModifiedOn to a strictly later whole second and VersionNumber on every write', async () => {
+  it('modifiedOn: strictly-increasing bumps ModifiedOn to a strictly later whole second and VersionNumber on every write', async () => {
     let now = T0 + 250;
-    const e = await start({ clock: () => new Date(now) });
+    const e = await start({ clock: () => new Date(now), modifiedOn: 'strictly-increasing' });
     const created = await request(`${e.serviceUrl}/AccountSet`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -435,6 +498,37 @@ describe('retrieve, create, update, delete', () => {
     await merge();
     expect(state()).toEqual({ modified: T0 + 10_000, version: 5, created: T0 });
     expect(e.records('Account')[0]!.Name).toBe('Edited');
+  });
+
+  it('default clock is CRM 2011: writes within one second share ModifiedOn (editAsCdmsUser too); VersionNumber grows on every write', async () => {
+    let now = T0 + 250;
+    const e = await start({ clock: () => new Date(now) });
+    const created = await request(`${e.serviceUrl}/AccountSet`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ Name: 'Acme' }),
+    });
+    const id = created.body.d.AccountId as string;
+    const merge = () =>
+      fetch(`${e.serviceUrl}/AccountSet(guid'${id}')`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-HTTP-Method': 'MERGE' },
+        body: JSON.stringify({ Telephone1: String(Math.random()) }),
+      });
+    const state = () => {
+      const record = e.records('Account')[0]!;
+      return { modified: (record.ModifiedOn as Date).getTime(), version: record.VersionNumber };
+    };
+    expect(state()).toEqual({ modified: T0, version: 1 });
+    now = T0 + 600;
+    await merge();
+    expect(state()).toEqual({ modified: T0, version: 2 });
+    now = T0 + 999;
+    e.editAsCdmsUser('Account', id, { Name: 'Edited' });
+    expect(state()).toEqual({ modified: T0, version: 3 });
+    now = T0 + 1_000;
+    await merge();
+    expect(state()).toEqual({ modified: T0 + 1000, version: 4 });
   });
 });
 

@@ -97,7 +97,7 @@ export async function startCdmsEmulator(options: CdmsEmulatorOptions = {}): Prom
   }
   const maxQueryStringLength = options.maxQueryStringLength ?? 2048;
   const catalog = new EntityCatalog(options.entities ?? defaultEntities);
-  const store = new EntityStore(catalog, now);
+  const store = new EntityStore(catalog, now, options.modifiedOn ?? 'crm');
   const faults = new FaultRegistry();
   for (const rule of options.faults ?? []) faults.add(rule.match, rule.fault);
   const login = options.auth === undefined ? undefined : new AdfsLogin(options.auth, now);

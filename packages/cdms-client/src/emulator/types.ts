@@ -29,6 +29,12 @@ export interface EmulatorAttributeDefinition {
    * a write sends only `{Id}` and to fill the lookup's `Name` from the target's primary name.
    */
   readonly target?: string;
+  /**
+   * For an `Edm.String`: the most characters a value may have, as CRM's attribute metadata says
+   * (`Account.Name` 160). A longer value in a create or update is CRM's 400 validation fault.
+   * @default no limit
+   */
+  readonly maxLength?: number;
 }
 
 /**
@@ -183,6 +189,15 @@ export interface CdmsEmulatorOptions {
   auth?: EmulatorAuthOptions;
   /** The current time (for `CreatedOn`/`ModifiedOn` and cookie expiry). @default () => new Date() */
   clock?: () => Date | number;
+  /**
+   * How `ModifiedOn` moves on a write (every write: HTTP, `editAsCdmsUser`):
+   * - `'crm'`: as CRM 2011 does, the clock truncated to the second, so two writes within one second
+   *   carry the same `ModifiedOn`; only `VersionNumber` (which grows on every write) tells them apart;
+   * - `'strictly-increasing'`: the second of the clock, but always at least one second after the
+   *   record's previous `ModifiedOn` (an easier CDMS, for tests that need every write to look newer).
+   * @default 'crm'
+   */
+  modifiedOn?: 'crm' | 'strictly-increasing';
 }
 
 /** One request received by the emulator. */

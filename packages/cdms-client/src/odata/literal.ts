@@ -10,7 +10,8 @@ import { InvalidLiteralError } from './odata-syntax-error';
 
 const DECIMAL_PATTERN = /^-?\d+(\.\d+)?$/;
 /** Edm.DateTime text: `yyyy-mm-ddThh:mm[:ss[.fffffff]]`, with an optional `Z` (always UTC here). */
-const DATETIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?Z?$/;
+/** `2016-02-28T00:00:00[.fff][Z]`, or the date alone (`2010-07-15`, midnight UTC), as CRM 2011 accepts. */
+const DATETIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?Z?)?$/;
 /** A UTF-16 half of a surrogate pair standing alone: it cannot be UTF-8 encoded into a URL. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const INT32_MIN = -2147483648;
@@ -132,20 +133,16 @@ function formatDateTimeText(date: Date): string {
 
 /**
  * Parses the text inside `datetime'…'` as UTC and validates every field (no Feb 30th).
- * Fractions of a second are accepted and truncated, like `literal.datetime`.
+ * Fractions of a second are accepted and truncated, like `literal.datetime`; a date alone
+ * (`datetime'2010-07-15'`, valid in CRM 2011 filters) is midnight UTC.
  * @internal used by the `$filter` parser.
  */
 export function parseDateTimeText(text: string): Date {
   const match = DATETIME_PATTERN.exec(text);
   if (!match) throw new InvalidLiteralError('datetime', `${describe(text)} is not like 2016-02-28T00:00:00`);
-  const [year, month, day, hour, minute, second = 0] = match.slice(1, 7).map((part) => Number(part ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number?,
-  ];
+  const [year, month, day, hour = 0, minute = 0, second = 0] = match
+    .slice(1, 7)
+    .map((part) => Number(part ?? 0)) as [number, number, number, number?, number?, number?];
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day); // setUTCFullYear keeps years below 100 literal.
   date.setUTCHours(hour, minute, second, 0);

@@ -74,6 +74,18 @@ describe('parseFilter: literals', () => {
   });
 });
 
+describe('parseFilter: the CRM 2011 dialect', () => {
+  it("accepts a date-only datetime literal (datetime'2010-07-15') as midnight UTC, as CRM 2011 does", () => {
+    expect(parseFilter("ModifiedOn ge datetime'2010-07-15'")).toEqual(
+      ge(property('ModifiedOn'), literal.datetime(new Date('2010-07-15T00:00:00Z'))),
+    );
+    expect(parseFilter("ModifiedOn ge datetime'2010-07-15T16:19:54Z'")).toEqual(
+      ge(property('ModifiedOn'), literal.datetime(new Date('2010-07-15T16:19:54Z'))),
+    );
+    expect(() => parseFilter("ModifiedOn ge datetime'2010-02-30'")).toThrow(/datetime/);
+  });
+});
+
 describe('parseFilter: structure', () => {
   const a = eq(property('A'), literal.integer(1));
   const b = eq(property('B'), literal.integer(2));
@@ -147,7 +159,7 @@ describe('parseFilter: errors carry a position', () => {
     ["Name eq guid'1234'", 8, /guid/],
     ["Name eq guid'7a4814f9-b0b8-ea11-a812-000d3a122b89' or 1 eq 1'", 60, /unterminated/],
     ["Name eq datetime'2016-02-30T00:00:00'", 8, /datetime/],
-    ["Name eq datetime'2016-02-28'", 8, /datetime/],
+    ["Name eq datetime'2016-02-28T10'", 8, /datetime/],
     ["Name eq X'00'", 8, /unsupported literal type/],
     ['year(CreatedOn) eq 2016', 0, /unsupported function 'year'/],
     ['Name', 0, /expected a condition/],

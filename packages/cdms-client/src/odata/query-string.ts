@@ -10,8 +10,8 @@ export interface ODataQueryOptions {
   readonly filter?: ODataFilter | string;
   /** `$select`: attribute names. An empty list is left out. */
   readonly select?: readonly string[];
-  /** `$orderby` keys. An empty list is left out. */
-  readonly orderBy?: readonly ODataOrderBy[];
+  /** `$orderby` keys, as objects or text (`'Name desc'`). An empty list is left out. */
+  readonly orderBy?: readonly (ODataOrderBy | string)[];
   /** `$top`: a non-negative integer. */
   readonly top?: number;
   /** `$skip`: a non-negative integer. */
@@ -73,7 +73,10 @@ export function buildQueryString(options: ODataQueryOptions): string {
     add('$select', options.select.map((name) => property(name).path.join('/')).join(','));
   }
   if (options.orderBy !== undefined && options.orderBy.length > 0)
-    add('$orderby', formatOrderBy(options.orderBy));
+    add(
+      '$orderby',
+      formatOrderBy(options.orderBy.flatMap((key) => (typeof key === 'string' ? parseOrderBy(key) : [key]))),
+    );
   if (options.top !== undefined) add('$top', String(checkCount('$top', options.top)));
   if (options.skip !== undefined) add('$skip', String(checkCount('$skip', options.skip)));
   return parts.join('&');

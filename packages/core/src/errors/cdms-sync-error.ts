@@ -9,6 +9,8 @@ const CDMS_SYNC_ERROR_CODES = [
   'NOT_REGISTERED',
   'LEASE_HELD',
   'NOT_BACKFILLED',
+  'IMPORT_ROW_FAILED',
+  'WRITE_QUEUE_TIMEOUT',
 ] as const;
 
 /** Stable machine-readable codes of every error `@cdms-sync/core` throws. */

@@ -48,12 +48,65 @@ export class FieldError extends CdmsSyncError {
   }
 }
 
-/** A value has the wrong type or shape for its field or lookup (e.g. a malformed GUID). */
+/**
+ * A value has the wrong type or shape for its field or lookup (e.g. a malformed GUID, a text too
+ * long for its column, `null` for a non-nullable field); raised before any request or write.
+ */
 export class ValidationError extends CdmsSyncError {
   override name = 'ValidationError';
-  constructor(message: string) {
+  /** The field the value was given for, when the error is about one field. */
+  readonly field: string | undefined;
+  constructor(message: string, options?: { field?: string }) {
     super('VALIDATION_ERROR', message);
+    this.field = options?.field;
   }
+}
+
+/**
+ * One CDMS record of an imported page could not be stored locally (a value too long for its column,
+ * a constraint the local database enforces …). The rest of the page is stored; this record is
+ * reported to the logger (`error`), to `onImportError` and in `sync.importErrors()` until a later
+ * refresh of it succeeds.
+ */
+export class ImportRowError extends CdmsSyncError {
+  override name = 'ImportRowError';
+  /** The model whose page was imported, e.g. `Organisation`. */
+  readonly model: string;
+  /** The CDMS GUID of the record. */
+  readonly cdmsPk: string;
+  /** The field at fault, when known. */
+  readonly field: string | undefined;
+  constructor(input: { model: string; cdmsPk: string; field?: string | undefined; cause: unknown }) {
+    const reason = input.cause instanceof Error ? input.cause.message : String(input.cause);
+    super('IMPORT_ROW_FAILED', `${input.model} ${input.cdmsPk} could not be stored locally: ${reason}`, {
+      cause: input.cause,
+    });
+    this.model = input.model;
+    this.cdmsPk = input.cdmsPk;
+    this.field = input.field;
+  }
+}
+
+/**
+ * A write waited longer than `writeQueueTimeoutMs` for a place among the writes that may run at once
+ * (`maxConcurrentWrites`), or could not get a database connection; it was not started: nothing was
+ * sent or written.
+ */
+export class WriteQueueTimeoutError extends CdmsSyncError {
+  override name = 'WriteQueueTimeoutError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('WRITE_QUEUE_TIMEOUT', message, options);
+  }
+}
+
+/** True for an `ImportRowError` (from any copy of the package). */
+export function isImportRowError(error: unknown): error is ImportRowError {
+  return error instanceof Error && (error as { code?: unknown }).code === 'IMPORT_ROW_FAILED';
+}
+
+/** True for a `WriteQueueTimeoutError` (from any copy of the package). */
+export function isWriteQueueTimeoutError(error: unknown): error is WriteQueueTimeoutError {
+  return error instanceof Error && (error as { code?: unknown }).code === 'WRITE_QUEUE_TIMEOUT';
 }
 
 /** A model was used before `sync.register(Model)`. */

@@ -24,9 +24,27 @@ export class HistoryRecorder {
   /**
    * Record one revision of `row` (a stored row with `id`) of the model stored in `modelTable`.
    * `author` replaces the acting user and comment (a change made in CDMS, not by this process).
+   * Resolves the entry's id (for `amend`).
    */
-  async record(modelTable: string, row: Row, kind: HistoryKind, author?: HistoryAuthor): Promise<void> {
-    await this.store.insert(this.table, this.#entryRow(modelTable, row, kind, new Date(), author));
+  async record(modelTable: string, row: Row, kind: HistoryKind, author?: HistoryAuthor): Promise<unknown> {
+    const entry = await this.store.insert(
+      this.table,
+      this.#entryRow(modelTable, row, kind, new Date(), author),
+    );
+    return entry.id;
+  }
+
+  /**
+   * Replace the snapshot of entry `entryId` with `row`: a write records its history before the CDMS
+   * write (so a failing history insert changes nothing in CDMS), then completes it with what CDMS
+   * answered (`ModifiedOn`, `VersionNumber`, read-back values), in the same transaction.
+   */
+  async amend(entryId: unknown, row: Row): Promise<void> {
+    await this.store.update(
+      this.table,
+      { kind: 'lookup', field: 'id', lookup: 'exact', value: entryId },
+      { cdmsPk: row.cdmsPk ?? null, data: snapshot(row) },
+    );
   }
 
   /**

@@ -443,9 +443,12 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
     });
     // Whether a row exists does not depend on the order, unless an offset skips some: no ORDER BY then.
     const unordered = this.state.offset === 0 ? { ...prepared, storeOrderBy: [] } : prepared;
-    const rows = await this.engine.syncAndFind(this.meta, unordered, { offset: this.state.offset, limit: 1 }, [
-      'id',
-    ]);
+    const rows = await this.engine.syncAndFind(
+      this.meta,
+      unordered,
+      { offset: this.state.offset, limit: 1 },
+      ['id'],
+    );
     return rows.length > 0;
   }
 
@@ -474,16 +477,36 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
    * ```
    */
   async create(values: CreateValues<T>): Promise<T> {
-    return this.engine.create(this.meta, values as Record<string, unknown>, this.state.skipCdms);
+    return this.engine.create(
+      this.meta,
+      { ...(values as Record<string, unknown>), ...this.state.createValues },
+      this.state.skipCdms,
+    );
   }
 
-  /** Create many rows in one transaction: one POST per row. */
+  /**
+   * Create many rows in one transaction: one POST per row.
+   * @example
+   * ```ts
+   * await acme.relatedSet(Contact, 'organisation').bulkCreate([{ lastName: 'Smith' }, { lastName: 'Jones' }]);
+   * // POST ContactSet {"LastName":"Smith","ParentCustomerId":{"Id":"<acme's guid>",…},…} (one per object)
+   * ```
+   */
   async bulkCreate(objects: readonly CreateValues<T>[]): Promise<T[]> {
     return this.engine.bulkCreate(
       this.meta,
-      objects as readonly Record<string, unknown>[],
+      objects.map((values) => ({ ...(values as Record<string, unknown>), ...this.state.createValues })),
       this.state.skipCdms,
     );
+  }
+
+  /**
+   * This QuerySet, with `values` given to every object it creates (`create`, `bulkCreate`,
+   * `getOrCreate`, `updateOrCreate`): what a reverse manager uses to link new children.
+   * @internal
+   */
+  withCreateValues(values: Readonly<Record<string, unknown>>): QuerySet<T> {
+    return this.#clone({ createValues: Object.freeze({ ...this.state.createValues, ...values }) });
   }
 
   /**

@@ -172,15 +172,21 @@ export class SyncedModel {
 
   /**
    * The objects of `Model` whose foreign key `field` points at this object: a reverse manager.
+   * What it creates (`create`, `bulkCreate`, `getOrCreate`, `updateOrCreate`) is linked to this
+   * object, as Django's reverse manager does.
    *
    * @example
    * ```ts
    * const contacts = await acme.relatedSet(Contact, 'organisation'); // Contact[]
    * // $filter=ParentCustomerId/Id eq guid'…'
+   * await acme.relatedSet(Contact, 'organisation').create({ lastName: 'Smith' });
+   * // POST ContactSet {"LastName":"Smith","ParentCustomerId":{"Id":"<acme's guid>","LogicalName":"account"},…}
    * ```
    */
   relatedSet<R extends SyncedModel>(Model: ModelClass<R>, field: string): QuerySet<R> {
-    return bindingOf(Model).manager.filter({ [field]: this } as never);
+    return bindingOf(Model)
+      .manager.filter({ [field]: this } as never)
+      .withCreateValues({ [field]: this });
   }
 
   /** The field values as a plain object (dates stay `Date`; JSON.stringify turns them into ISO text). */

@@ -20,7 +20,7 @@ class PageSummaryHistory extends HistoryRecorder {
     super(store, inner.table, undefined as never);
   }
 
-  override record(modelTable: string, row: Row, kind: HistoryKind, author?: HistoryAuthor): Promise<void> {
+  override record(modelTable: string, row: Row, kind: HistoryKind, author?: HistoryAuthor): Promise<unknown> {
     return this.inner.record(modelTable, row, kind, author);
   }
 
@@ -56,6 +56,7 @@ export function servicesWithHistory(engine: SyncServices, history: ImportHistory
     syncPageLimit: engine.syncPageLimit,
     maxUrlLength: engine.maxUrlLength,
     singleFlight: engine.singleFlight,
+    importFailures: engine.importFailures,
     get cdms() {
       return engine.cdms;
     },

@@ -360,6 +360,7 @@ function validateValue(
     case 'regex':
     case 'iregex':
       if (typeof value !== 'string') throw invalid(`is not a string ('${lookup}' matches text)`);
+      checkStorableText(value, invalid);
       if (lookup.endsWith('regex')) checkRegex(value, invalid);
       return value;
     default: {
@@ -382,6 +383,7 @@ function comparable(
   switch (kind) {
     case 'string':
       if (typeof value !== 'string') throw invalid('is not a string');
+      checkStorableText(value, invalid);
       return value;
     case 'guid': {
       const guid = normaliseGuid(value);
@@ -438,6 +440,11 @@ function toRelatedValue(value: unknown, invalid: (reason: string) => Error, look
     return relatedKey(instance.id, cdmsPk) satisfies RelatedKey;
   }
   throw invalid('is not a related object or its id');
+}
+
+/** A NUL character: no request is sent for a value the local database cannot compare (PostgreSQL rejects it). */
+function checkStorableText(value: string, invalid: (reason: string) => Error): void {
+  if (value.includes('\u0000')) throw invalid('contains a NUL character, which the database cannot store');
 }
 
 function checkRegex(pattern: string, invalid: (reason: string) => Error): void {

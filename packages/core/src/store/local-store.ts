@@ -23,6 +23,17 @@ export interface ColumnDescription {
   readonly column: string;
   readonly type: ColumnType;
   readonly nullable: boolean;
+  /**
+   * The most characters a string column holds (`varchar(255)` -> 255), when the database declares
+   * one; absent for unbounded text. Core rejects a longer value before any I/O.
+   */
+  readonly maxLength?: number;
+  /**
+   * The column has a default value (or is generated, like an auto-increment key). `false` on a
+   * non-nullable column: `create()` without a value for it fails with `ValidationError` before any I/O.
+   * Absent when the store cannot tell (then nothing is assumed).
+   */
+  readonly hasDefault?: boolean;
 }
 
 /** What `find` should return. */
@@ -82,6 +93,11 @@ export interface LocalStore {
   /** The SQL dialect, e.g. `postgresql`, `pglite`, `sqlite`, `mysql`. */
   readonly dialect: string;
   readonly capabilities: StoreCapabilities;
+  /**
+   * Optional: how many connections the store's pool holds at most. The Sync lets fewer writes than
+   * this run at once (`maxConcurrentWrites`), so that reads always find a connection.
+   */
+  readonly maxConnections?: number;
   /** Run `fn` in a transaction; nested calls use savepoints. Rolls back when `fn` throws. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
   /** The columns of `table`, named as model fields. Cached. */

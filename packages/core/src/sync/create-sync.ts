@@ -1,6 +1,6 @@
 import type { CdmsLogger } from '@cdms-sync/cdms-client';
 import { type SyncContext, SyncContextStorage } from '../context/sync-context';
-import { NotRegisteredError } from '../errors/errors';
+import { type ImportRowError, NotRegisteredError, ValidationError } from '../errors/errors';
 import { DEFAULT_HISTORY_TABLE, type HistoryEntry } from '../history/history-entry';
 import { HistoryRecorder } from '../history/history-recorder';
 import { Manager } from '../manager/manager';
@@ -11,8 +11,43 @@ import { SyncedModel } from '../model/synced-model';
 import { DEFAULT_MAX_URL_LENGTH } from '../odata/fit-list-query';
 import { createSyncOperations, type SyncOperations } from '../operations/sync-operations';
 import { DEFAULT_SYNC_STATE_TABLE } from '../operations/sync-state';
+import { describeValue } from '../query/describe-value';
 import type { LocalStore } from '../store/local-store';
 import type { CdmsSyncClient } from './cdms-sync-client';
+import { type ImportErrorHandler, ImportFailures } from './import-failures';
+import { WriteLane } from './write-lane';
+
+const DEFAULT_MAX_CONCURRENT_WRITES = 4;
+const DEFAULT_WRITE_QUEUE_TIMEOUT_MS = 60_000;
+
+/** Every numeric option must be a positive whole number (a count) or milliseconds; anything else is refused here. */
+function checkSyncOptions(options: SyncOptions): void {
+  if (typeof options !== 'object' || options === null || !options.store || !options.cdms) {
+    throw new ValidationError('createSync needs { store, cdms }');
+  }
+  for (const name of [
+    'syncPageLimit',
+    'maxUrlLength',
+    'maxConcurrentWrites',
+    'writeQueueTimeoutMs',
+  ] as const) {
+    const value = options[name];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)) {
+      throw new ValidationError(
+        `createSync option ${name} must be a positive whole number, got ${describeValue(value)}`,
+        {
+          field: name,
+        },
+      );
+    }
+  }
+  if (options.onImportError !== undefined && typeof options.onImportError !== 'function') {
+    throw new ValidationError('createSync option onImportError must be a function', {
+      field: 'onImportError',
+    });
+  }
+}
+
 import { SyncEngine } from './sync-engine';
 
 /** Options of `createSync(…)`. */
@@ -43,6 +78,27 @@ export interface SyncOptions {
    * its ranges live in `${stateTable}_range`. @default 'cdms_sync_state'
    */
   stateTable?: string;
+  /**
+   * Called with each CDMS record an import could not store locally (a value too long for its
+   * column, a constraint …): the rest of its page is stored, and the read answers from what was
+   * stored. The same errors are logged (`error`) and listed by `sync.importErrors()`.
+   * @default none (logged and listed only)
+   */
+  onImportError?: ImportErrorHandler;
+  /**
+   * How many writes may run at once. Each write holds one pooled connection (and its transaction)
+   * across its CDMS round trip (MERGE + GET …); the others wait without a connection, so reads keep
+   * the rest of the pool however slow CDMS is. Saves' throughput is then at most
+   * `maxConcurrentWrites / (CDMS round trip of one write)`.
+   * @default the store's pool size minus 2 (at least 1): 3 for a pool of 5, 8 for Knex's default 10; 4 when the store does not say
+   */
+  maxConcurrentWrites?: number;
+  /**
+   * How long a write may wait for its turn (or for a connection) before it fails with
+   * `WriteQueueTimeoutError` (code `WRITE_QUEUE_TIMEOUT`), having sent and written nothing.
+   * @default 60000
+   */
+  writeQueueTimeoutMs?: number;
 }
 
 /**
@@ -62,6 +118,16 @@ export interface Sync extends SyncOperations {
   runAs<T>(context: SyncContext, fn: () => T): T;
   /** The history of one object, or of `Model`'s row `id`, or of the whole model; newest first. */
   history(target: SyncedModel | ModelClass, id?: number): Promise<HistoryEntry[]>;
+  /**
+   * The CDMS records imports could not store locally, one per record (its latest failure), until a
+   * later refresh of the record stores it. Nothing retries them by itself.
+   *
+   * @example
+   * ```ts
+   * for (const failure of sync.importErrors()) console.log(failure.model, failure.cdmsPk, failure.field, failure.cause);
+   * ```
+   */
+  importErrors(): ImportRowError[];
   /** Close the local store. */
   close(): Promise<void>;
 }
@@ -77,6 +143,7 @@ export interface Sync extends SyncOperations {
  * ```
  */
 export function createSync(options: SyncOptions): Sync {
+  checkSyncOptions(options);
   const context = new SyncContextStorage();
   const history = new HistoryRecorder(options.store, options.historyTable ?? DEFAULT_HISTORY_TABLE, context);
   const engine = new SyncEngine({
@@ -87,6 +154,15 @@ export function createSync(options: SyncOptions): Sync {
     logger: options.logger,
     syncPageLimit: options.syncPageLimit ?? 1000,
     maxUrlLength: options.maxUrlLength ?? DEFAULT_MAX_URL_LENGTH,
+    importFailures: new ImportFailures(options.logger, options.onImportError),
+    writeLane: new WriteLane({
+      maxConcurrentWrites:
+        options.maxConcurrentWrites ??
+        (options.store.maxConnections === undefined
+          ? DEFAULT_MAX_CONCURRENT_WRITES
+          : Math.max(1, options.store.maxConnections - 2)),
+      timeoutMs: options.writeQueueTimeoutMs ?? DEFAULT_WRITE_QUEUE_TIMEOUT_MS,
+    }),
   });
 
   const registered: ModelClass[] = [];
@@ -130,6 +206,9 @@ export function createSync(options: SyncOptions): Sync {
         throw new NotRegisteredError(`${Model.name} belongs to another Sync`);
       const rowId = target instanceof SyncedModel ? target.id : id;
       return history.list(meta.table, rowId);
+    },
+    importErrors() {
+      return engine.importFailures.list();
     },
     close() {
       return options.store.close();

@@ -1,20 +1,23 @@
 import type { CdmsEntity } from '@cdms-sync/cdms-client';
+import { ImportRowError, ValidationError } from '../errors/errors';
 import { bindingOf } from '../model/model-binding';
 import type { ModelClass } from '../model/model-class';
 import { type ModelMeta, type ResolvedModel, VERSION_ATTRIBUTE, VERSION_FIELD } from '../model/model-meta';
 import { normaliseGuid } from '../query/guid';
 import type { WhereNode } from '../query/where-node';
-import type { Row, SyncedRow } from '../store/local-store';
+import type { Row, SyncedRow, UpsertResult } from '../store/local-store';
 import { pagesByGuids } from './pages-by-guids';
 import { isNewerVersion, toTime, versionOf } from './record-version';
 import { whereEquals, whereIn } from './store-where';
 import type { SyncServices } from './sync-services';
+import { validateRow } from './validate-row';
 
 /** How deep foreign keys of imported related records are followed. */
 const MAX_RELATED_DEPTH = 3;
 
 /**
  * Decode CDMS entities and upsert them (only where newer) in one transaction, with a
+ * record that cannot be stored locally left out and reported (see `ImportRowError`), and a
  * `cdms-refresh` history entry for each inserted or updated row (one multi-row history insert per
  * call, i.e. per list page). Foreign key GUIDs become local
  * ids; related records missing locally are imported with as few list requests as the URL
@@ -32,12 +35,23 @@ export async function importEntities(
   if (entities.length === 0) return [];
   const { store } = services;
   const resolved = await meta.resolve();
-  const rows = await toLocalRows(services, meta, resolved, entities, depth);
+  const rows = storableRows(
+    services,
+    meta,
+    resolved,
+    await toLocalRows(services, meta, resolved, entities, depth),
+  );
+  if (rows.length === 0) return [];
   return store.transaction(async () => {
-    const result = await store.upsertIfNewer(meta.table, rows);
+    const { result, rows: upserted } = await upsertEachStorable(services, meta, rows);
+    services.importFailures.clear(meta.Model.name, [
+      ...result.inserted,
+      ...result.updated,
+      ...result.unchanged,
+    ]);
     const versionRefreshed =
       resolved.versioned && result.unchanged.length > 0
-        ? await refreshNewerVersions(services, meta, rows, result.unchanged)
+        ? await refreshNewerVersions(services, meta, upserted, result.unchanged)
         : [];
     const readBack = result.stored
       ? versionRefreshed
@@ -60,6 +74,81 @@ export async function importEntities(
     });
     return stored;
   });
+}
+
+/**
+ * The rows that fit their columns (`validateRow`); each other one is reported as an
+ * `ImportRowError` (logger `error`, `onImportError`, `sync.importErrors()`) and left out.
+ */
+function storableRows(
+  services: SyncServices,
+  meta: ModelMeta,
+  resolved: ResolvedModel,
+  rows: readonly SyncedRow[],
+): SyncedRow[] {
+  return rows.filter((row) => {
+    try {
+      validateRow(meta, resolved, row, 'update');
+      return true;
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      services.importFailures.report(
+        new ImportRowError({ model: meta.Model.name, cdmsPk: row.cdmsPk, field: error.field, cause: error }),
+      );
+      return false;
+    }
+  });
+}
+
+const NO_ROWS: UpsertResult = { inserted: [], updated: [], unchanged: [], stored: [] };
+
+/**
+ * `upsertIfNewer` of a page in one statement (under a savepoint); when the database refuses it (a
+ * CHECK, a foreign key, a trigger … that `validateRow` cannot know), each row on its own, so that
+ * one unstorable record never breaks the reads of its whole page. Refused rows are reported.
+ */
+async function upsertEachStorable(
+  services: SyncServices,
+  meta: ModelMeta,
+  rows: readonly SyncedRow[],
+): Promise<{ result: UpsertResult; rows: SyncedRow[] }> {
+  const { store } = services;
+  try {
+    return { result: await store.transaction(() => store.upsertIfNewer(meta.table, rows)), rows: [...rows] };
+  } catch (error) {
+    if (rows.length === 1) {
+      reportRefused(services, meta, rows[0] as SyncedRow, error);
+      return { result: NO_ROWS, rows: [] };
+    }
+  }
+  const results: UpsertResult[] = [];
+  const upserted: SyncedRow[] = [];
+  for (const row of rows) {
+    try {
+      results.push(await store.transaction(() => store.upsertIfNewer(meta.table, [row])));
+      upserted.push(row);
+    } catch (error) {
+      reportRefused(services, meta, row, error);
+    }
+  }
+  const merged: UpsertResult = {
+    inserted: results.flatMap((result) => result.inserted),
+    updated: results.flatMap((result) => result.updated),
+    unchanged: results.flatMap((result) => result.unchanged),
+    ...(results.every((result) => result.stored)
+      ? {
+          stored: [
+            ...results.flatMap((result) => result.stored?.slice(0, result.inserted.length) ?? []),
+            ...results.flatMap((result) => result.stored?.slice(result.inserted.length) ?? []),
+          ],
+        }
+      : {}),
+  };
+  return { result: merged, rows: upserted };
+}
+
+function reportRefused(services: SyncServices, meta: ModelMeta, row: SyncedRow, cause: unknown): void {
+  services.importFailures.report(new ImportRowError({ model: meta.Model.name, cdmsPk: row.cdmsPk, cause }));
 }
 
 /**

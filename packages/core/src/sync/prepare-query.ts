@@ -10,6 +10,7 @@ import type { OrderByTerm, WhereNode } from '../query/where-node';
 import type { QueryState } from './query-state';
 import { planRead } from './read-policy';
 import { hasRelated, relatedInCdms } from './related-in-cdms';
+import { resolveRelatedIds } from './resolve-related-ids';
 import { toStoreOrderBy, toStoreWhere } from './store-where';
 import type { SyncServices } from './sync-services';
 
@@ -58,7 +59,9 @@ export async function prepareQuery(
     const node = buildWhere(step.input as never, resolved.schema, { relatedSchema });
     return step.negate ? { kind: 'not', child: node } : node;
   });
-  const where: WhereNode = children.length === 1 && children[0] ? children[0] : { kind: 'and', children };
+  const built: WhereNode = children.length === 1 && children[0] ? children[0] : { kind: 'and', children };
+  // A bare local id for a foreign key becomes the related row's GUID (one local query).
+  const where = state.skipCdms || !meta.synced ? built : await resolveRelatedIds(services, resolved, built);
   const orderBy = state.orderBy.length > 0 ? buildOrderBy(state.orderBy as never, resolved.schema) : [];
   const storeOrderBy = withTiebreak(
     toStoreOrderBy(orderBy.length > 0 ? orderBy : [{ field: 'modified', direction: 'asc' }], resolved),
@@ -96,9 +99,7 @@ export async function prepareQuery(
   const query = { ...compiled.query, select: resolved.selectAttributes };
   // A read that never lists (`get`) skips measuring the URL (it serialises the whole query).
   const fitted =
-    options.forList === false
-      ? { queries: [query], exact: true }
-      : fitListQueryToUrl(services, meta, query);
+    options.forList === false ? { queries: [query], exact: true } : fitListQueryToUrl(services, meta, query);
   return {
     resolved,
     where,

@@ -32,6 +32,12 @@ export interface QueryState {
   readonly prefetchRelated: readonly string[];
   /** `fresh(policy)`: this query's read policy (`undefined`: the migrator's, default `'always'`). */
   readonly readPolicy: ReadPolicy | undefined;
+  /**
+   * Values every object created through this QuerySet gets (a reverse manager,
+   * `acme.relatedSet(Contact, 'organisation')`, links its new children to `acme`). They win over
+   * the caller's values, as Django's reverse manager sets the foreign key.
+   */
+  readonly createValues: Readonly<Record<string, unknown>>;
 }
 
 /** The state of `Model.objects`. @internal */
@@ -47,6 +53,7 @@ export const EMPTY_QUERY_STATE: QueryState = Object.freeze({
   deferFields: Object.freeze([]) as readonly string[],
   prefetchRelated: Object.freeze([]) as readonly string[],
   readPolicy: undefined,
+  createValues: Object.freeze({}),
 });
 
 /** The state of `Model.objects` for a model without a migrator: local store only. @internal */

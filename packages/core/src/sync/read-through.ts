@@ -115,6 +115,9 @@ async function importOne<T extends SyncedModel>(
 ): Promise<T> {
   const entity = await fetchOne(services, meta, cdmsPk, startedAt);
   const [stored] = await importEntities(services, meta, [entity], 0);
+  // A record that cannot be stored locally: say why, rather than that it does not exist.
+  const failure = stored ? undefined : services.importFailures.get(meta.Model.name, cdmsPk);
+  if (failure) throw failure;
   const [row] = stored
     ? [stored]
     : await services.store.find(meta.table, {

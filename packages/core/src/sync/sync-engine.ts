@@ -7,6 +7,7 @@ import type { LocalStore, Row } from '../store/local-store';
 import { aggregateMatching } from './aggregate-matching';
 import type { CdmsSyncClient } from './cdms-sync-client';
 import type { DeltaSource } from './delta-source';
+import type { ImportFailures } from './import-failures';
 import { syncAndFind, syncMatching } from './list-sync';
 import { type PreparedQuery, prepareQuery } from './prepare-query';
 import type { QueryState } from './query-state';
@@ -14,6 +15,7 @@ import { getObject } from './read-through';
 import { loadRelated, reloadInstance } from './reload-instance';
 import { SingleFlight } from './single-flight';
 import type { SyncServices } from './sync-services';
+import type { WriteLane } from './write-lane';
 import {
   bulkCreate,
   createObject,
@@ -33,6 +35,8 @@ export interface SyncEngineOptions {
   readonly syncPageLimit: number;
   /** The longest list request URL; longer filters are split or relaxed (see `fitListQuery`). */
   readonly maxUrlLength: number;
+  readonly importFailures: ImportFailures;
+  readonly writeLane: WriteLane;
 }
 
 /**
@@ -51,6 +55,8 @@ export class SyncEngine implements SyncServices {
   readonly maxUrlLength: number;
   readonly singleFlight = new SingleFlight();
   #deltas: DeltaSource | undefined;
+  readonly importFailures: ImportFailures;
+  readonly writeLane: WriteLane;
   readonly #defaultCdms: CdmsSyncClient;
 
   constructor(options: SyncEngineOptions) {
@@ -60,6 +66,8 @@ export class SyncEngine implements SyncServices {
     this.logger = options.logger;
     this.syncPageLimit = options.syncPageLimit;
     this.maxUrlLength = options.maxUrlLength;
+    this.importFailures = options.importFailures;
+    this.writeLane = options.writeLane;
     this.#defaultCdms = options.cdms;
   }
 
@@ -122,7 +130,7 @@ export class SyncEngine implements SyncServices {
     values: Record<string, unknown>,
     skipCdms: boolean,
   ): Promise<T> {
-    return createObject(this, meta, values, skipCdms);
+    return this.writeLane.run(() => createObject(this, meta, values, skipCdms));
   }
 
   /** See {@link bulkCreate}. */
@@ -131,12 +139,12 @@ export class SyncEngine implements SyncServices {
     objects: readonly Record<string, unknown>[],
     skipCdms: boolean,
   ): Promise<T[]> {
-    return bulkCreate(this, meta, objects, skipCdms);
+    return this.writeLane.run(() => bulkCreate(this, meta, objects, skipCdms));
   }
 
   /** See {@link saveInstance}. */
   saveInstance<T extends SyncedModel>(meta: ModelMeta<T>, instance: T, options: SaveOptions): Promise<void> {
-    return saveInstance(this, meta, instance, options);
+    return this.writeLane.run(() => saveInstance(this, meta, instance, options));
   }
 
   /** See {@link deleteInstance}. */
@@ -145,22 +153,22 @@ export class SyncEngine implements SyncServices {
     instance: T,
     options: DeleteOptions,
   ): Promise<void> {
-    return deleteInstance(this, meta, instance, options);
+    return this.writeLane.run(() => deleteInstance(this, meta, instance, options));
   }
 
   /** See {@link updateMatching}. */
   updateMatching(meta: ModelMeta, state: QueryState, values: Record<string, unknown>): Promise<number> {
-    return updateMatching(this, meta, state, values);
+    return this.writeLane.run(() => updateMatching(this, meta, state, values));
   }
 
   /** See {@link deleteMatching}. */
   deleteMatching(meta: ModelMeta, state: QueryState): Promise<number> {
-    return deleteMatching(this, meta, state);
+    return this.writeLane.run(() => deleteMatching(this, meta, state));
   }
 
-  /** Run `fn` in one local transaction (used by `getOrCreate` / `updateOrCreate`). */
+  /** Run `fn` in one local transaction, in a turn of the write lane (used by `getOrCreate` / `updateOrCreate`). */
   transaction<R>(fn: () => Promise<R>): Promise<R> {
-    return this.store.transaction(fn);
+    return this.writeLane.run(() => this.store.transaction(fn));
   }
 
   /** See {@link reloadInstance}. */

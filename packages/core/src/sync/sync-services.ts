@@ -3,6 +3,7 @@ import type { HistoryRecorder } from '../history/history-recorder';
 import type { LocalStore } from '../store/local-store';
 import type { CdmsSyncClient } from './cdms-sync-client';
 import type { DeltaSource } from './delta-source';
+import type { ImportFailures } from './import-failures';
 import type { SingleFlight } from './single-flight';
 
 /**
@@ -17,6 +18,8 @@ export interface SyncServices {
   readonly syncPageLimit: number;
   /** The longest list request URL; longer filters are split or relaxed (see `fitListQuery`). */
   readonly maxUrlLength: number;
+  /** CDMS records an import could not store locally, until a later refresh stores them. */
+  readonly importFailures: ImportFailures;
   /** The CDMS client of the current `runAs` context, or the Sync's own. */
   readonly cdms: CdmsSyncClient;
   /** The incremental sync the `'delta'` and staleness read policies use (wired by `createSync`). */

@@ -13,14 +13,16 @@ import { isNewerVersion, isoOf, timestampOf, toTime, toVersion, versionOf } from
 import { changedValues, instanceValues, toCdmsBody, toLocalRow } from './row-values';
 import { whereEquals } from './store-where';
 import type { SyncServices } from './sync-services';
+import { validateRow } from './validate-row';
 
 /** The base fields every synced table has; never sent to CDMS as mapped values. */
 const BASE_FIELDS: ReadonlySet<string> = new Set(['id', 'cdmsPk', 'created', 'modified']);
 
 /**
- * Insert a new row: local INSERT (client-generated GUID as `cdmsPk`), POST carrying
- * `{Service}Id` (a retried POST cannot create a second record), store the returned
- * `CreatedOn`/`ModifiedOn`, history `local`; one transaction.
+ * Insert a new row: values validated (before any I/O), local INSERT (client-generated GUID as
+ * `cdmsPk`, or the caller's GUID) and history `local`, then POST carrying `{Service}Id` (a retried
+ * POST cannot create a second record), then the returned `CreatedOn`/`ModifiedOn` stored; one
+ * transaction.
  * @internal
  */
 export async function createObject<T extends SyncedModel>(
@@ -30,7 +32,7 @@ export async function createObject<T extends SyncedModel>(
   skipCdms: boolean,
 ): Promise<T> {
   const resolved = await meta.resolve();
-  const row = toLocalRow(meta, resolved, values);
+  const row = validateRow(meta, resolved, toLocalRow(meta, resolved, values), 'create');
   const stored = await services.store.transaction(async () =>
     insertRow(services, meta, resolved, row, skipCdms),
   );
@@ -45,7 +47,9 @@ export async function bulkCreate<T extends SyncedModel>(
   skipCdms: boolean,
 ): Promise<T[]> {
   const resolved = await meta.resolve();
-  const rows = objects.map((values) => toLocalRow(meta, resolved, values));
+  const rows = objects.map((values) =>
+    validateRow(meta, resolved, toLocalRow(meta, resolved, values), 'create'),
+  );
   const stored = await services.store.transaction(async () => {
     const result: Row[] = [];
     for (const row of rows) result.push(await insertRow(services, meta, resolved, row, skipCdms));
@@ -56,9 +60,10 @@ export async function bulkCreate<T extends SyncedModel>(
 
 /**
  * Save an object. A new one (no `id`) is created. An existing one sends only what changed since it
- * was loaded (or last saved): the row is locked, the changed mapped fields are MERGEd, the mapped
- * attributes read back (2 requests), the changed fields and CDMS's values updated locally, and
- * history recorded.
+ * was loaded (or last saved): the values are validated (before any I/O), the row is locked, the
+ * changed fields written locally with their history entry, then the changed mapped fields are
+ * MERGEd and the mapped attributes read back (2 requests), and CDMS's values (`ModifiedOn`,
+ * `VersionNumber`, fields changed in CDMS meanwhile) applied locally; one transaction.
  * When only local-only fields changed: 0 requests, a local UPDATE and a history entry. When nothing
  * changed: nothing is sent or written. An object that was never loaded (built with `new` and given
  * an `id`) sends every mapped field.
@@ -74,6 +79,7 @@ export async function saveInstance<T extends SyncedModel>(
   const skipCdms = options.skipCdms === true || !meta.synced;
   const row = toLocalRow(meta, resolved, instanceValues(instance, resolved));
   if (instance.id === undefined || instance.id === null) {
+    validateRow(meta, resolved, row, 'create');
     const stored = await services.store.transaction(async () =>
       insertRow(services, meta, resolved, row, skipCdms),
     );
@@ -82,7 +88,7 @@ export async function saveInstance<T extends SyncedModel>(
     return;
   }
   const loaded = meta.loadedValues(instance);
-  const changes = changedValues(row, loaded);
+  const changes = validateRow(meta, resolved, changedValues(row, loaded), 'update');
   const stored = await services.store.transaction(async () =>
     updateRow(
       services,
@@ -102,7 +108,8 @@ export async function saveInstance<T extends SyncedModel>(
 }
 
 /**
- * Delete an object: lock, CDMS DELETE (a 404 counts as already deleted), local DELETE, history `delete`.
+ * Delete an object: lock, local DELETE, history `delete`, then CDMS DELETE (a 404 counts as already
+ * deleted); one transaction, so a CDMS failure rolls the local part back.
  * @internal
  */
 export async function deleteInstance<T extends SyncedModel>(
@@ -137,6 +144,7 @@ export async function updateMatching(
   for (const base of BASE_FIELDS) {
     if (base in changes) throw new FieldError(`update() cannot change ${meta.Model.name}.${base}`);
   }
+  validateRow(meta, resolved, changes, 'update');
   return services.store.transaction(async () => {
     const slice = { offset: state.offset, limit: state.limit };
     const rows = await syncAndFind(services, meta, prepared, slice, ['id']);
@@ -191,10 +199,12 @@ async function insertRow(
     await history.record(meta.table, inserted, 'local');
     return inserted;
   }
+  // validateRow has rejected a cdmsPk that is not a GUID: a caller-chosen key is kept as given.
   const cdmsPk = normaliseGuid(row.cdmsPk) ?? randomUUID();
   const inserted = await store.insert(meta.table, { ...row, cdmsPk, created: now, modified: now });
+  const entry = await history.record(meta.table, inserted, 'local');
   const synced = await postRow(services, meta, resolved, inserted, new Set(Object.keys(row)));
-  await history.record(meta.table, synced, 'local');
+  await history.amend(entry, synced);
   return synced;
 }
 
@@ -245,6 +255,7 @@ async function updateRow(
     // A row written only with skipCdms reaches CDMS on its first synced save: POST it.
     const cdmsPk = randomUUID();
     await store.update(meta.table, whereEquals('id', id), { ...changes, cdmsPk });
+    const entry = await history.record(meta.table, { ...locked, ...changes, cdmsPk }, 'local');
     const synced = await postRow(
       services,
       meta,
@@ -252,7 +263,7 @@ async function updateRow(
       { ...locked, ...changes, cdmsPk },
       new Set(resolved.localFields),
     );
-    await history.record(meta.table, synced, 'local');
+    await history.amend(entry, synced);
     return synced;
   }
   if (Object.keys(changes).length === 0) return locked;
@@ -281,6 +292,10 @@ async function updateRow(
   }
   const merged = { ...locked, ...changes };
   const body = await toCdmsBody(store, meta, resolved, merged, mappedChanges);
+  // Local write and history first: what the local database refuses (a CHECK, a foreign key, a
+  // trigger …) is refused before CDMS is touched. CDMS's answer completes both below.
+  await store.update(meta.table, whereEquals('id', id), changes);
+  const entry = await history.record(meta.table, merged, 'local');
   await cdms.update(service, cdmsPk, body);
   // Read back every mapped attribute, not only ModifiedOn: fields this MERGE did not send may have
   // been changed in CDMS meanwhile, and the local row takes CDMS's ModifiedOn, so it must take
@@ -288,9 +303,9 @@ async function updateRow(
   const readBack = await cdms.get(service, cdmsPk, { select: resolved.selectAttributes });
   const [remote] = await toLocalRows(services, meta, resolved, [readBack], 0);
   const { cdmsPk: _remotePk, ...synced } = remote ?? { modified: timestampOf(readBack, 'ModifiedOn') };
-  await store.update(meta.table, whereEquals('id', id), { ...changes, ...synced });
+  await store.update(meta.table, whereEquals('id', id), synced);
   const saved = { ...merged, ...synced };
-  await history.record(meta.table, saved, 'local');
+  await history.amend(entry, saved);
   return saved;
 }
 
@@ -303,6 +318,10 @@ async function deleteRow(
   const { store } = services;
   const [locked] = await store.find(meta.table, { where: whereEquals('id', id), forUpdate: true });
   if (!locked) throw new DoesNotExistError(`${meta.Model.name} with id ${String(id)} does not exist locally`);
+  // Local DELETE and history first: a row another table still references (ON DELETE RESTRICT) is
+  // refused before CDMS is touched; a CDMS failure then rolls both back.
+  await store.delete(meta.table, whereEquals('id', id));
+  await services.history.record(meta.table, locked, 'delete');
   if (!skipCdms && typeof locked.cdmsPk === 'string') {
     try {
       await services.cdms.delete(meta.migrator.service, locked.cdmsPk);
@@ -311,6 +330,4 @@ async function deleteRow(
       services.logger?.info('CDMS record already deleted', { model: meta.Model.name, cdmsPk: locked.cdmsPk });
     }
   }
-  await store.delete(meta.table, whereEquals('id', id));
-  await services.history.record(meta.table, locked, 'delete');
 }

@@ -75,6 +75,7 @@ describeEachDatabase(databases, (database) => {
       cdmsPk: 'string',
       created: 'datetime',
       modified: 'datetime',
+      cdmsVersion: 'integer',
       name: 'string',
       flag: 'boolean',
       quantity: 'integer',
@@ -91,8 +92,20 @@ describeEachDatabase(databases, (database) => {
       column: 'cdms_pk',
       type: 'string',
       nullable: true,
+      maxLength: 36,
+      hasDefault: false,
     });
-    expect(columns.find((column) => column.field === 'modified')?.nullable).toBe(false);
+    expect(columns.find((column) => column.field === 'modified')).toMatchObject({
+      nullable: false,
+      hasDefault: true,
+    });
+  });
+
+  it('describes the declared length of varchar columns only (validation before I/O relies on it)', async () => {
+    const columns = await store.describe(table);
+    expect(columns.find((column) => column.field === 'name')?.maxLength).toBe(255);
+    expect(columns.find((column) => column.field === 'notes')?.maxLength).toBeUndefined();
+    expect(columns.find((column) => column.field === 'quantity')?.maxLength).toBeUndefined();
   });
 
   it('inserts and returns the stored row with identical values on every dialect', async () => {
@@ -103,6 +116,7 @@ describeEachDatabase(databases, (database) => {
       id: expect.any(Number),
       created: expect.any(Date),
       modified: expect.any(Date),
+      cdmsVersion: null,
     });
     // Defaults come from the database clock with milliseconds.
     expect(Math.abs((stored.created as Date).getTime() - before)).toBeLessThan(60_000);

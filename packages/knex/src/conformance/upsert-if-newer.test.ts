@@ -108,8 +108,21 @@ describeEachDatabase(databases, (database) => {
       expect(writes[2]).toMatch(/^select \* from `.*` where `cdms_pk` in \(\?, \?, \?\) for update$/);
       // `modified` is assigned last: MySQL evaluates SET left to right and each IF compares with it.
       expect(writes[1]).toMatch(
-        /on duplicate key update .*`name` = IF\(`.*`\.`modified` < VALUES\(`modified`\), VALUES\(`name`\), `name`\).*, `modified` = IF\([^,]*, VALUES\(`modified`\), `modified`\)$/,
+        /on duplicate key update .*`name` = IF\(`.*`\.`modified` < VALUES\(`modified`\) AND `.*`\.`cdms_pk` = VALUES\(`cdms_pk`\), VALUES\(`name`\), `name`\).*, `modified` = IF\([^,]*, VALUES\(`modified`\), `modified`\)$/,
       );
+    }
+  });
+
+  it('a row that another unique index refuses fails the call (MySQL too), and never overwrites the other record', async () => {
+    const index = `${table}_name_uq`;
+    await knex.schema.alterTable(table, (builder) => builder.unique(['name'], { indexName: index }));
+    try {
+      await store.upsertIfNewer(table, [row('a', 10, 'same')]);
+      await expect(store.upsertIfNewer(table, [row('b', 20, 'same')])).rejects.toThrow();
+      const stored = await store.find(table, { fields: ['cdmsPk', 'name'] });
+      expect(stored).toEqual([{ cdmsPk: 'a', name: 'same' }]);
+    } finally {
+      await knex.schema.alterTable(table, (builder) => builder.dropUnique(['name'], index));
     }
   });
 

@@ -81,6 +81,8 @@ export class KnexStore implements LocalStore {
    * and PGlite.
    */
   readonly leases: SyncLeases;
+  /** The pool's `max` (Knex's default is 10; 1 for SQLite). */
+  readonly maxConnections: number | undefined;
   readonly #knex: Knex;
   readonly #columnName: (field: string) => string;
   readonly #fieldName: (column: string) => string;
@@ -97,6 +99,9 @@ export class KnexStore implements LocalStore {
     this.#columnName = options.columnName ?? snakeCase;
     this.#fieldName = options.fieldName ?? camelCase;
     this.leases = new KnexLeases(knex, this.dialect);
+    const client = knex.client as { pool?: { max?: unknown }; config?: { pool?: { max?: unknown } } };
+    const max = client.pool?.max ?? client.config?.pool?.max;
+    this.maxConnections = typeof max === 'number' && max > 0 ? max : undefined;
     const probe = this.#compiler(undefined);
     this.capabilities = Object.freeze({
       rowLocks: this.dialect !== 'sqlite',
@@ -135,7 +140,14 @@ export class KnexStore implements LocalStore {
   /** The columns of `table`, named as model fields; read once, then cached. */
   async describe(table: string): Promise<readonly ColumnDescription[]> {
     const info = await this.#table(table);
-    return info.columns.map(({ field, column, type, nullable }) => ({ field, column, type, nullable }));
+    return info.columns.map(({ field, column, type, nullable, maxLength, hasDefault }) => ({
+      field,
+      column,
+      type,
+      nullable,
+      ...(maxLength === undefined ? {} : { maxLength }),
+      ...(hasDefault === undefined ? {} : { hasDefault }),
+    }));
   }
 
   /** Drops the cached description of `table` (or of every table), e.g. after a migration. */

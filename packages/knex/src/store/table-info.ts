@@ -40,7 +40,12 @@ export class TableInfo {
 interface KnexColumnInfo {
   type: string;
   nullable: boolean;
+  maxLength?: number | string | null;
+  defaultValue?: unknown;
 }
+
+/** Character types whose declared length is a limit on characters (`text` lengths are byte sizes). */
+const BOUNDED_STRING = /^(character varying|varchar|character|char|nchar|nvarchar)\b/;
 
 /**
  * Reads a table's columns with Knex `columnInfo()`. MySQL needs two more facts Knex does not report:
@@ -91,10 +96,23 @@ export async function loadTableInfo(
       column: name,
       type,
       nullable: column.nullable,
+      ...boundedLength(type, databaseType, column.maxLength),
+      hasDefault: column.defaultValue !== null && column.defaultValue !== undefined,
       databaseType,
       withTimeZone: databaseType === 'timestamp with time zone',
       jsonAsText: type === 'json' && !driverParsesJson,
     };
   });
   return new TableInfo(table, columns);
+}
+
+/** `{ maxLength }` of a `varchar(n)`/`char(n)` column, `{}` for any other. */
+function boundedLength(
+  type: string,
+  databaseType: string,
+  maxLength: number | string | null | undefined,
+): { maxLength?: number } {
+  if (type !== 'string' || !BOUNDED_STRING.test(databaseType)) return {};
+  const length = Number(maxLength ?? /\((\d+)\)/.exec(databaseType)?.[1]);
+  return Number.isInteger(length) && length > 0 ? { maxLength: length } : {};
 }

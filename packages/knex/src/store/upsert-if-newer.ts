@@ -88,7 +88,11 @@ export async function upsertIfNewer(context: UpsertContext): Promise<UpsertResul
   const run = async (): Promise<StatementOutcome[]> => {
     const outcomes: StatementOutcome[] = [];
     for (const rows of statements) outcomes.push(await runStatement(context, rows));
-    if (context.dialect === 'mysql') outcomes.push(await selectChangedMysql(context, outcomes));
+    if (context.dialect === 'mysql') {
+      const changed = await selectChangedMysql(context, outcomes);
+      assertInsertedMysql(context, outcomes, changed);
+      outcomes.push(changed);
+    }
     return outcomes;
   };
   const singlePostgresStatement =
@@ -226,9 +230,12 @@ async function upsertMysql(
     .insert(rows.map((row) => row.values))
     .toSQL();
   const storedModified = `${table}.${modifiedColumn}`;
+  // `ON DUPLICATE KEY` fires for any unique key: the `cdms_pk` guard leaves a row that another
+  // unique index matched (another record's row) untouched; the check below reports it.
+  const storedPk = `${table}.${pkColumn}`;
   const sets = updateColumns(context, rows).map((column) => ({
-    sql: '?? = IF(?? < VALUES(??), VALUES(??), ??)',
-    bindings: [column, storedModified, modifiedColumn, column, column],
+    sql: '?? = IF(?? < VALUES(??) AND ?? = VALUES(??), VALUES(??), ??)',
+    bindings: [column, storedModified, modifiedColumn, storedPk, pkColumn, column, column],
   }));
   await knex.raw(`${insert.sql} on duplicate key update ${sets.map((set) => set.sql).join(', ')}`, [
     ...(insert.bindings as Knex.RawBinding[]),
@@ -243,6 +250,28 @@ async function upsertMysql(
     else if (before.getTime() < row.modified.getTime()) updated.push(row.cdmsPk);
   }
   return { inserted, updated, stored: new Map() };
+}
+
+/**
+ * A MySQL row counted as inserted (its key was not stored before) that the read-back cannot find
+ * was not inserted: `ON DUPLICATE KEY` met another unique index (and the `cdms_pk` guard left that
+ * other row alone). Fail like PostgreSQL and SQLite fail on a unique violation, so that the caller
+ * can store the rest of its rows without this one.
+ */
+function assertInsertedMysql(
+  context: UpsertContext,
+  outcomes: readonly StatementOutcome[],
+  changed: StatementOutcome,
+): void {
+  const found = new Set([...changed.stored.keys()].map((key) => key.toLowerCase()));
+  const missing = outcomes
+    .flatMap((outcome) => outcome.inserted)
+    .filter((key) => !found.has(key.toLowerCase()));
+  if (missing.length > 0) {
+    throw new Error(
+      `Duplicate entry: ${context.table} rows ${missing.join(', ')} conflict with another unique key and were not stored`,
+    );
+  }
 }
 
 /**
