@@ -120,9 +120,6 @@ export async function runReadPolicyBench(
   try {
     await createModelTables(knex);
     await createSyncStateTables(knex);
-    for (const table of ['organisation', 'contact']) {
-      await knex.schema.alterTable(table, (builder) => builder.bigInteger('cdms_version').nullable());
-    }
     seed(emulator, accounts);
     const client = new CdmsClient({ baseUrl: emulator.url, retries: false });
     // A page limit above the data: `'always'` then lists every match, as an exact count needs.
