@@ -24,7 +24,15 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: '@cdms-sync/cdms-client', include: ['packages/cdms-client/src/**/*.test.ts'] },
+        test: {
+          name: '@cdms-sync/cdms-client',
+          include: ['packages/cdms-client/src/**/*.test.ts'],
+          typecheck: {
+            enabled: true,
+            include: ['packages/cdms-client/src/**/*.test-d.ts'],
+            tsconfig: 'packages/cdms-client/tsconfig.json',
+          },
+        },
       },
       {
         extends: true,

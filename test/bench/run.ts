@@ -1,12 +1,13 @@
 /**
  * `pnpm bench`: the store benchmark (`@cdms-sync/knex` store vs raw Knex), the sync benchmark
  * (cdms-sync vs raw Knex + raw axios, CDMS requests per operation), the load benchmark (reads
- * under a burst of writes against a slow CDMS) and the read-policy benchmark ('always' vs 'delta'
- * on 10,000 backfilled accounts) in one run; prints the four tables.
+ * under a burst of writes against a slow CDMS), the read-policy benchmark ('always' vs 'delta' on
+ * 10,000 backfilled accounts) and the emulator benchmark in one run; prints the five tables.
  * Exits 1 when a benchmark fails or the run exceeds its time limit.
  *
  *   pnpm bench    # = tsx --conditions=@cdms-sync/source test/bench/run.ts
  */
+import { formatEmulatorBench, runEmulatorBench } from './emulator/emulator-bench';
 import { formatStoreBench, runStoreBench } from './store/store-bench';
 import { formatLoadBench, runLoadBench } from './sync/load-bench';
 import { formatReadPolicyBench, runReadPolicyBench } from './sync/read-policy-bench';
@@ -54,6 +55,11 @@ async function main(): Promise<void> {
   const readReport = await runReadPolicyBench();
   process.stdout.write(
     `## Read policies: 'always' vs 'delta' (${readReport.accounts} accounts backfilled; emulator latency ${readReport.latencyMs} ms; median per policy)\n\n${formatReadPolicyBench(readReport)}\n\n(${(readReport.durationMs / 1000).toFixed(1)} s)\n\n`,
+  );
+  const emulatorStarted = Date.now();
+  const emulatorReport = await runEmulatorBench();
+  process.stdout.write(
+    `## Emulator: one list page at 1k vs 100k records (median ms over HTTP)\n\n${formatEmulatorBench(emulatorReport)}\n\n(${seconds(emulatorStarted)})\n\n`,
   );
   process.stdout.write(`Total: ${seconds(started)}\n`);
 }

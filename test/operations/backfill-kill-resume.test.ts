@@ -59,7 +59,7 @@ describeEachDatabase(databases, (database) => {
       // Kill once 2 to 14 more pages (random) are committed, read from the checkpoints themselves.
       const target = (committedAtKill.at(-1) ?? 0) + 2 + Math.floor(Math.random() * 13);
       while ((await committedPages()) < target) await new Promise((resolve) => setTimeout(resolve, 10));
-      run.child.kill('SIGKILL');
+      run.kill();
       expect(await run.exited).toBe('SIGKILL');
       committedAtKill.push(await committedPages());
     }

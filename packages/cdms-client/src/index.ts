@@ -32,7 +32,9 @@ export type {
   CdmsMethod,
   CdmsOperation,
   CdmsRequestListener,
+  CdmsThrottleListener,
 } from './client/request-events';
+export type { CdmsBudgetOptions, CdmsBudgetStats, CdmsThrottleEvent } from './client/request-budget';
 export { DEFAULT_RETRY_OPTIONS } from './client/retry-policy';
 export type {
   CdmsClientOptions,

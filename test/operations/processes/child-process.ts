@@ -11,6 +11,8 @@ export interface OperationProcess {
   readonly events: Record<string, unknown>[];
   /** Resolves when an event satisfies `test`. */
   until(test: (event: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  /** kill -9 the child, and the process running the script when node started one for it. */
+  kill(): void;
   /** Resolves with the exit code (or signal) when the child ends. */
   readonly exited: Promise<number | string | null>;
 }
@@ -48,6 +50,17 @@ export function startOperation(env: Record<string, string>): OperationProcess {
     child,
     events,
     exited,
+    kill() {
+      const started = events.find((event) => event.event === 'start');
+      if (typeof started?.pid === 'number' && started.pid !== child.pid) {
+        try {
+          process.kill(started.pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+      child.kill('SIGKILL');
+    },
     until(test) {
       const found = events.find(test);
       if (found) return Promise.resolve(found);

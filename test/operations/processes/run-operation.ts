@@ -17,6 +17,8 @@ const knex = knexFactory({
 });
 const { sync, Organisation } = openSync(knex, { url: String(process.env.CDMS_URL) }, tables);
 const say = (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`);
+// The process running this script (node may run it in a process of its own): the one to kill.
+say({ event: 'start', pid: process.pid });
 
 if (process.env.OPERATION === 'backfill') {
   const report = await sync.backfill([Organisation], {

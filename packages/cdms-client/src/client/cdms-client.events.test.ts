@@ -42,6 +42,7 @@ describe('CdmsClient observability', () => {
         service: 'Account',
         status: 200,
         durationMs: expect.any(Number),
+        queuedMs: expect.any(Number),
         attempt: 1,
       },
       {
@@ -51,6 +52,7 @@ describe('CdmsClient observability', () => {
         service: 'Account',
         status: 204,
         durationMs: expect.any(Number),
+        queuedMs: expect.any(Number),
         attempt: 1,
       },
     ]);
@@ -92,10 +94,21 @@ describe('CdmsClient observability', () => {
       retries: 1,
       authReplays: 0,
       failures: 1,
+      // The 503 halved the concurrency (8 -> 4); four successes grew it back by one.
+      budget: {
+        queued: 0,
+        inFlight: 0,
+        maxInFlight: 1,
+        concurrency: 5,
+        waitedMs: expect.any(Number),
+        throttled: 1,
+        pausedMs: expect.any(Number),
+      },
     });
     const snapshot = client.stats();
     client.resetStats();
     expect(client.stats().total).toBe(0);
+    expect(client.stats().budget).toMatchObject({ throttled: 0, waitedMs: 0, pausedMs: 0, concurrency: 5 });
     expect(snapshot.total).toBe(5);
   });
 

@@ -25,10 +25,12 @@ import {
 } from './entity-url';
 import type { CdmsGetOptions, CdmsListAllOptions } from './method-options';
 import { type CdmsRequest, type CdmsResponse, NO_CONTENT_STATUSES, sendAttempt } from './request';
+import { RequestBudget } from './request-budget';
 import {
   type AttemptKind,
   type CdmsClientStats,
   type CdmsRequestListener,
+  type CdmsThrottleListener,
   RequestEvents,
 } from './request-events';
 import { readEntity, readPage } from './response-body';
@@ -79,6 +81,7 @@ export class CdmsClient {
   readonly #retry: ResolvedRetryOptions;
   readonly #logger: CdmsLogger | undefined;
   readonly #events: RequestEvents;
+  readonly #budget: RequestBudget;
   #metadata: Promise<CdmsMetadata> | undefined;
 
   constructor(options: CdmsClientOptions) {
@@ -97,6 +100,7 @@ export class CdmsClient {
     this.#retry = resolveRetryOptions(options.retries);
     this.#logger = options.logger;
     this.#events = new RequestEvents(options.logger);
+    this.#budget = new RequestBudget(options.budget, (event) => this.#events.throttled(event));
   }
 
   /**
@@ -109,19 +113,34 @@ export class CdmsClient {
    * off();
    * ```
    */
-  on(event: 'request', listener: CdmsRequestListener): () => void {
+  on(event: 'request', listener: CdmsRequestListener): () => void;
+  /**
+   * Observe each 429/503 that slows the client's request budget down (see `CdmsBudgetOptions`).
+   *
+   * @example
+   * ```ts
+   * client.on('throttle', (event) => log.warn(`CDMS busy (${event.status}): pausing ${event.pauseMs} ms, concurrency ${event.concurrency}`));
+   * ```
+   */
+  on(event: 'throttle', listener: CdmsThrottleListener): () => void;
+  on(event: 'request' | 'throttle', listener: CdmsRequestListener | CdmsThrottleListener): () => void {
+    if (event === 'throttle') return this.#events.onThrottle(listener as CdmsThrottleListener);
     if (event !== 'request') throw new CdmsInvalidArgumentError(`Unknown CdmsClient event ${String(event)}`);
-    return this.#events.on(listener);
+    return this.#events.on(listener as CdmsRequestListener);
   }
 
-  /** Request counts since creation or the last `resetStats()` (a copy; it does not change later). */
+  /**
+   * Request counts since creation or the last `resetStats()`, and the request budget's state
+   * (`budget`: queued, in flight, waited time, throttling). A copy; it does not change later.
+   */
   stats(): CdmsClientStats {
-    return this.#events.stats();
+    return { ...this.#events.stats(), budget: this.#budget.stats() };
   }
 
-  /** Sets every request count back to zero. */
+  /** Sets every request count back to zero (and the budget's counters; not what is queued or in flight). */
   resetStats(): void {
     this.#events.reset();
+    this.#budget.resetStats();
   }
 
   /**
@@ -423,18 +442,32 @@ export class CdmsClient {
     let replayedAfter401 = false;
 
     const sendOnce = async (kind: AttemptKind): Promise<CdmsResponse> => {
-      const authHeaders = await this.#authHeaders(request);
       attempt += 1;
-      const started = performance.now();
-      try {
-        const response = await sendAttempt(this.#http, request, authHeaders, this.#timeoutMs);
-        this.#record(request, kind, attempt, started, response.status, undefined);
-        return response;
-      } catch (error) {
-        const cdmsError = error as CdmsError;
-        this.#record(request, kind, attempt, started, cdmsError.status, eventErrorCode(cdmsError));
-        throw error;
-      }
+      // Every attempt waits for a slot of the client's budget (retries too, after their backoff);
+      // the credentials are read once it has one, so a long wait cannot make them stale.
+      return this.#budget.run(async (queuedMs) => {
+        const authHeaders = await this.#authHeaders(request);
+        const started = performance.now();
+        try {
+          const response = await sendAttempt(this.#http, request, authHeaders, this.#timeoutMs);
+          this.#budget.settle(response.status, undefined);
+          this.#record(request, kind, attempt, started, response.status, undefined, queuedMs);
+          return response;
+        } catch (error) {
+          const cdmsError = error as CdmsError;
+          this.#budget.settle(cdmsError.status, cdmsError.retryAfterMs);
+          this.#record(
+            request,
+            kind,
+            attempt,
+            started,
+            cdmsError.status,
+            eventErrorCode(cdmsError),
+            queuedMs,
+          );
+          throw error;
+        }
+      });
     };
 
     const sendAuthenticated = async (kind: AttemptKind): Promise<CdmsResponse> => {
@@ -508,6 +541,7 @@ export class CdmsClient {
     started: number,
     status: number | undefined,
     errorCode: string | undefined,
+    queuedMs: number,
   ): void {
     this.#events.record(
       {
@@ -517,6 +551,7 @@ export class CdmsClient {
         ...(request.service === undefined ? {} : { service: request.service }),
         ...(status === undefined ? {} : { status }),
         durationMs: Math.round(performance.now() - started),
+        queuedMs: Math.round(queuedMs),
         attempt,
         ...(errorCode === undefined ? {} : { errorCode }),
       },

@@ -1,3 +1,4 @@
+import type { CdmsBudgetStats, CdmsThrottleEvent } from './request-budget';
 import type { CdmsLogger, CdmsRequestEvent } from './types';
 
 /** The operations the client counts. */
@@ -20,10 +21,15 @@ export interface CdmsClientStats {
   readonly authReplays: number;
   /** Attempts that ended in an error (a later retry may still have succeeded). */
   readonly failures: number;
+  /** The request budget now: queued, in flight, waited time, throttling. */
+  readonly budget: CdmsBudgetStats;
 }
 
 /** Listener of `client.on('request', …)`. */
 export type CdmsRequestListener = (event: CdmsRequestEvent) => void;
+
+/** Listener of `client.on('throttle', …)`. */
+export type CdmsThrottleListener = (event: CdmsThrottleEvent) => void;
 
 /** @internal Why an attempt was sent. */
 export type AttemptKind = 'first' | 'retry' | 'auth-replay';
@@ -49,6 +55,7 @@ function emptyStats(): {
 /** @internal Per-client listeners and counters (never shared between clients). */
 export class RequestEvents {
   readonly #listeners = new Set<CdmsRequestListener>();
+  readonly #throttleListeners = new Set<CdmsThrottleListener>();
   #stats = emptyStats();
   readonly #logger: CdmsLogger | undefined;
 
@@ -65,6 +72,19 @@ export class RequestEvents {
     };
   }
 
+  onThrottle(listener: CdmsThrottleListener): () => void {
+    const entry: CdmsThrottleListener = (event) => listener(event);
+    this.#throttleListeners.add(entry);
+    return () => {
+      this.#throttleListeners.delete(entry);
+    };
+  }
+
+  throttled(event: CdmsThrottleEvent): void {
+    this.#logger?.warn('CDMS is busy; slowing the request budget down', { ...event });
+    this.#notify(this.#throttleListeners, event);
+  }
+
   record(event: CdmsRequestEvent, kind: AttemptKind): void {
     const stats = this.#stats;
     stats.total += 1;
@@ -76,7 +96,11 @@ export class RequestEvents {
     this.#logger?.debug(`CDMS ${event.method} ${event.url} -> ${event.status ?? event.errorCode ?? '?'}`, {
       ...event,
     });
-    for (const listener of this.#listeners) {
+    this.#notify(this.#listeners, event);
+  }
+
+  #notify<E>(listeners: ReadonlySet<(event: E) => void>, event: E): void {
+    for (const listener of listeners) {
       try {
         listener(event);
       } catch (error) {
@@ -88,7 +112,7 @@ export class RequestEvents {
     }
   }
 
-  stats(): CdmsClientStats {
+  stats(): Omit<CdmsClientStats, 'budget'> {
     const stats = this.#stats;
     return { ...stats, byOperation: { ...stats.byOperation }, byMethod: { ...stats.byMethod } };
   }

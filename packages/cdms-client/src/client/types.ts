@@ -1,6 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import type { CdmsAuth } from '../auth/cdms-auth';
 import type { ODataFilter, ODataOrderBy } from '../odata/filter-tree';
+import type { CdmsBudgetOptions } from './request-budget';
 
 /** A CRM `EntityReference` as the OData endpoint sends it. */
 export interface CdmsEntityReference {
@@ -84,6 +85,8 @@ export interface CdmsRequestEvent {
   /** HTTP status, absent when no response arrived (timeout, reset). */
   readonly status?: number;
   readonly durationMs: number;
+  /** Milliseconds the attempt waited for a slot of the client's request budget. */
+  readonly queuedMs?: number;
   /** 1 for the first attempt, 2 for the first retry, … */
   readonly attempt: number;
   /** The error code when the attempt failed (`CDMS_TIMEOUT`, `ECONNRESET`, …). */
@@ -110,4 +113,10 @@ export interface CdmsClientOptions {
   logger?: CdmsLogger;
   /** An axios instance to use (proxy, agents …). */
   axios?: AxiosInstance;
+  /**
+   * The client's request budget, which every request of this client waits for: at most
+   * `maxConcurrent` in flight (default 8), optionally `requestsPerSecond`; 429/503 answers hold new
+   * requests for their `Retry-After` and halve the concurrency for a while.
+   */
+  budget?: CdmsBudgetOptions;
 }

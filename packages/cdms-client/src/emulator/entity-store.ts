@@ -9,6 +9,7 @@ import {
   truncateToSecond,
 } from './attribute-values';
 import { CdmsEmulatorError } from './cdms-emulator-error';
+import { ChangeJournal } from './change-journal';
 import type { EntityCatalog, EntityModel } from './entity-model';
 import type { EmulatorRecord } from './types';
 
@@ -35,6 +36,7 @@ export class EntityStore {
   readonly #catalog: EntityCatalog;
   readonly #now: () => number;
   readonly #tables = new Map<EntityModel, Map<string, StoredRow>>();
+  readonly #journal = new ChangeJournal();
   #lastVersion = 0;
 
   readonly #modifiedOn: 'crm' | 'strictly-increasing';
@@ -50,6 +52,22 @@ export class EntityStore {
   clear(): void {
     for (const entity of this.#catalog.entities) this.#tables.set(entity, new Map());
     this.#lastVersion = 0;
+    this.#journal.clear();
+  }
+
+  /** Every write, in order: what list views catch up from. */
+  get journal(): ChangeJournal {
+    return this.#journal;
+  }
+
+  /** How many records an entity holds. */
+  count(entity: EntityModel): number {
+    return this.#table(entity).size;
+  }
+
+  /** One record, or `undefined`. */
+  find(entity: EntityModel, id: string): StoredRow | undefined {
+    return this.#table(entity).get(id.toLowerCase());
   }
 
   #table(entity: EntityModel): Map<string, StoredRow> {
@@ -127,6 +145,15 @@ export class EntityStore {
     body: Readonly<Record<string, unknown>>,
     policy: SystemAttributePolicy,
   ): StoredRow {
+    return this.put(entity, this.prepareCreate(entity, body, policy));
+  }
+
+  /** The row a create would store, without storing it (see `prepareUpdate`). */
+  prepareCreate(
+    entity: EntityModel,
+    body: Readonly<Record<string, unknown>>,
+    policy: SystemAttributePolicy,
+  ): StoredRow {
     const changes = this.#decode(entity, body, policy);
     const table = this.#table(entity);
     const givenId = changes[entity.primaryKey];
@@ -145,7 +172,6 @@ export class EntityStore {
     } else {
       row.VersionNumber = this.#nextVersion();
     }
-    table.set(id, row);
     return row;
   }
 
@@ -161,6 +187,22 @@ export class EntityStore {
     policy: SystemAttributePolicy,
   ): StoredRow {
     const row = this.get(entity, id);
+    return this.put(entity, this.prepareUpdate(entity, row, body, mode, policy));
+  }
+
+  /**
+   * The row an update would store, without storing it (`put` does): a copy of `base` with the
+   * changes applied, `ModifiedOn` and `VersionNumber` bumped now. A late-committing write is
+   * prepared when it happens and `put` when it becomes visible.
+   */
+  prepareUpdate(
+    entity: EntityModel,
+    base: StoredRow,
+    body: Readonly<Record<string, unknown>>,
+    mode: 'merge' | 'replace',
+    policy: SystemAttributePolicy,
+  ): StoredRow {
+    const row: StoredRow = { ...base };
     const changes = this.#decode(entity, body, policy);
     delete changes[entity.primaryKey];
     if (mode === 'replace') {
@@ -174,10 +216,26 @@ export class EntityStore {
     return row;
   }
 
+  /** Stores a prepared row (created or updated) as the record's visible state. */
+  put(entity: EntityModel, row: StoredRow): StoredRow {
+    const id = String(row[entity.primaryKey]);
+    const table = this.#table(entity);
+    const stored = table.get(id);
+    if (stored === undefined) {
+      table.set(id, row);
+    } else {
+      // Same object: rows handed out earlier (and list views) see the new values.
+      Object.assign(stored, row);
+    }
+    this.#journal.record(entity, id);
+    return stored ?? row;
+  }
+
   /** Deletes a record, or a 404 error. */
   delete(entity: EntityModel, id: string): void {
     this.get(entity, id);
     this.#table(entity).delete(id.toLowerCase());
+    this.#journal.record(entity, id.toLowerCase());
   }
 
   /** A record as `records()` hands it out: a copy with `Date`s. */

@@ -12,6 +12,7 @@ import { EntityCatalog } from './entity-model';
 import { EntityStore } from './entity-store';
 import { compileFilter } from './filter-evaluator';
 import { listRows } from './list-rows';
+import { ListView } from './list-view';
 import { startCdmsEmulator } from './start-cdms-emulator';
 import type { CdmsEmulator, EmulatorEntityDefinition, EmulatorRecord } from './types';
 
@@ -289,7 +290,7 @@ describe('FilterEvaluator', () => {
         const records = seedRows(rows, (input) =>
           input.map((row) => store.toRecord(thing, store.create(thing, row, 'accept'))),
         );
-        const page = listRows(store.rows(thing), thing, { filter, pageSize: 1000 }, store.resolveName);
+        const page = listRows(new ListView(store, thing, filter, []), thing, { pageSize: 1000 });
         const actual = page.rows.map((row) => row.ThingId as string);
         expect(actual).toEqual(expectedIds(filter, records).sort());
       }),

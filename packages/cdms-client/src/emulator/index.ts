@@ -13,9 +13,12 @@ export {
 export { CdmsEmulatorError, isCdmsEmulatorError } from './cdms-emulator-error';
 export { accountEntity, contactEntity, defaultEntities, systemUserEntity } from './default-entities';
 export { ORGANIZATION_DATA_SERVICE_PATH, startCdmsEmulator } from './start-cdms-emulator';
+export { ACTIVITY_USER } from './cdms-user-activity';
 export type {
   CdmsEmulator,
   CdmsEmulatorOptions,
+  EmulatorActivityCounts,
+  EmulatorActivityOptions,
   EmulatorAttributeDefinition,
   EmulatorAttributeType,
   EmulatorAuthOptions,
@@ -28,4 +31,5 @@ export type {
   EmulatorRecord,
   EmulatorRequestFilter,
   EmulatorRequestLog,
+  EmulatorUserWriteOptions,
 } from './types';

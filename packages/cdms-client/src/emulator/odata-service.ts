@@ -13,6 +13,7 @@ import {
 import type { AttributeModel, EntityCatalog, EntityModel } from './entity-model';
 import { type EntityStore, requireGuid } from './entity-store';
 import { listRows } from './list-rows';
+import type { ListViews } from './list-view';
 import {
   entityPath,
   type SerializeContext,
@@ -40,6 +41,8 @@ export interface ServiceRequest {
 export interface ODataServiceOptions {
   readonly catalog: EntityCatalog;
   readonly store: EntityStore;
+  /** The sorted, filtered snapshots that list pages are cut from. */
+  readonly views: ListViews;
   readonly serviceUrl: string;
   readonly pageSize: number;
   readonly now: () => Date;
@@ -219,24 +222,12 @@ export class ODataService {
         );
       }
     }
-    let skipToken: number | undefined;
-    if (query.skipToken !== undefined) {
-      if (!/^\d{1,9}$/.test(query.skipToken)) throw badRequest(`Invalid $skiptoken '${query.skipToken}'.`);
-      skipToken = Number(query.skipToken);
-    }
-    const page = listRows(
-      this.#options.store.rows(entity),
-      entity,
-      {
-        pageSize: this.#options.pageSize,
-        ...(filter === undefined ? {} : { filter }),
-        ...(query.orderBy === undefined ? {} : { orderBy: query.orderBy }),
-        ...(query.top === undefined ? {} : { top: query.top }),
-        ...(query.skip === undefined ? {} : { skip: query.skip }),
-        ...(skipToken === undefined ? {} : { skipToken }),
-      },
-      this.#options.store.resolveName,
-    );
+    const page = listRows(this.#options.views.get(entity, filter, query.orderBy ?? []), entity, {
+      pageSize: this.#options.pageSize,
+      ...(query.top === undefined ? {} : { top: query.top }),
+      ...(query.skip === undefined ? {} : { skip: query.skip }),
+      ...(query.skipToken === undefined ? {} : { skipToken: query.skipToken }),
+    });
     const next =
       page.nextSkipToken === undefined ? undefined : this.#nextLink(entity, query, page.nextSkipToken);
     if (!wantsJson) {
@@ -251,11 +242,11 @@ export class ODataService {
   }
 
   /** The absolute `__next` URL: the original options plus `$skiptoken`. */
-  #nextLink(entity: EntityModel, query: ParsedODataQuery, skipToken: number): string {
+  #nextLink(entity: EntityModel, query: ParsedODataQuery, skipToken: string): string {
     const parts = Object.entries(query.parameters)
       .filter(([name]) => name !== '$skiptoken')
       .map(([name, value]) => `${encodeQueryValue(name)}=${encodeQueryValue(value)}`);
-    parts.push(`$skiptoken=${skipToken}`);
+    parts.push(`$skiptoken=${encodeQueryValue(skipToken)}`);
     return `${this.#options.serviceUrl}/${entity.setName}?${parts.join('&')}`;
   }
 

@@ -2,15 +2,18 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { renderMetadata } from '../odata/metadata';
 import { AdfsLogin, type AdfsLoginContext } from './adfs-login';
+import { truncateToSecond } from './attribute-values';
 import { CdmsEmulatorError, isCdmsEmulatorError } from './cdms-emulator-error';
+import { CdmsUserActivity } from './cdms-user-activity';
+import { CdmsUserWrites } from './cdms-user-writes';
 import { defaultEntities } from './default-entities';
 import { acceptsJson, type EmulatorResponse, errorResponse, htmlResponse } from './emulator-response';
-import { EntityCatalog } from './entity-model';
-import { EntityStore, requireGuid } from './entity-store';
+import { EntityCatalog, type EntityModel } from './entity-model';
+import { EntityStore } from './entity-store';
 import { FaultRegistry } from './fault-registry';
+import { ListViews } from './list-view';
 import { buildMetadataModel } from './metadata-model';
 import { ODataService } from './odata-service';
-import { orderRows } from './order-rows';
 import { loggableBody, loggableHeaders, loggableQuery, matchesRequestFilter } from './request-log';
 import { effectiveMethod, routeServiceRequest } from './service-route';
 import type {
@@ -57,6 +60,27 @@ function header(request: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+/** One minute between seeded records, the last one created now. */
+const SEED_SPACING_MS = 60_000;
+
+/** The default `seed(service, count)` record: its primary name, and dates spread over the past. */
+function defaultSeedRow(
+  entity: EntityModel,
+  count: number,
+  now: number,
+): (index: number) => EmulatorInputRecord {
+  const name = entity.primaryNameAttribute;
+  const first = truncateToSecond(now) - (count - 1) * SEED_SPACING_MS;
+  return (index) => {
+    const at = new Date(first + index * SEED_SPACING_MS);
+    return {
+      ...(name === undefined ? {} : { [name]: `${entity.name} ${index + 1}` }),
+      CreatedOn: at,
+      ModifiedOn: at,
+    };
+  };
+}
+
 /**
  * Starts a Dynamics CRM 2011 OData v2 emulator on loopback (`node:http`): the Organization Data
  * Service under `{url}/XRMServices/2011/OrganizationData.svc` with list (`$filter`, `$orderby`,
@@ -98,6 +122,18 @@ export async function startCdmsEmulator(options: CdmsEmulatorOptions = {}): Prom
   const maxQueryStringLength = options.maxQueryStringLength ?? 2048;
   const catalog = new EntityCatalog(options.entities ?? defaultEntities);
   const store = new EntityStore(catalog, now, options.modifiedOn ?? 'crm');
+  const views = new ListViews(store);
+  const commitDelayMs = options.commitDelayMs ?? 0;
+  if (!Number.isFinite(commitDelayMs) || commitDelayMs < 0) {
+    throw new CdmsEmulatorError(
+      500,
+      `Invalid commitDelayMs ${commitDelayMs}: it must be a non-negative number.`,
+    );
+  }
+  const userWrites = new CdmsUserWrites(store, now);
+  const activity = new CdmsUserActivity(catalog, store, userWrites, () => commitDelayMs);
+  // Started (and validated) before the port is taken; its timer does not keep the process alive.
+  if (options.activity !== undefined) activity.start(options.activity);
   const faults = new FaultRegistry();
   for (const rule of options.faults ?? []) faults.add(rule.match, rule.fault);
   const login = options.auth === undefined ? undefined : new AdfsLogin(options.auth, now);
@@ -129,6 +165,7 @@ export async function startCdmsEmulator(options: CdmsEmulatorOptions = {}): Prom
   const service = new ODataService({
     catalog,
     store,
+    views,
     serviceUrl,
     pageSize,
     now: () => new Date(now()),
@@ -216,6 +253,8 @@ export async function startCdmsEmulator(options: CdmsEmulatorOptions = {}): Prom
     }
 
     let reply: EmulatorResponse;
+    // CDMS-user transactions that committed since the last request become visible.
+    userWrites.flush();
     try {
       if (rawQuery.length > maxQueryStringLength) {
         reply = htmlResponse(404, QUERY_STRING_TOO_LONG);
@@ -257,20 +296,34 @@ export async function startCdmsEmulator(options: CdmsEmulatorOptions = {}): Prom
     });
   });
 
-  const seed = (serviceName: string, rows: readonly EmulatorInputRecord[]): EmulatorRecord[] => {
+  const seed = (
+    serviceName: string,
+    rows: readonly EmulatorInputRecord[] | number,
+    generator?: (index: number) => EmulatorInputRecord,
+  ): EmulatorRecord[] & string[] => {
     const entity = catalog.require(serviceName);
+    const count = typeof rows === 'number' ? rows : rows.length;
+    if (!Number.isSafeInteger(count) || count < 0) {
+      throw new CdmsEmulatorError(500, `Invalid seed count ${count}: it must be a non-negative integer.`);
+    }
+    const row =
+      typeof rows === 'number'
+        ? (generator ?? defaultSeedRow(entity, count, now()))
+        : (index: number) => rows[index]!;
     const created: string[] = [];
     try {
-      return rows.map((row) => {
-        const stored = store.create(entity, row, 'accept');
+      for (let index = 0; index < count; index += 1) {
+        const stored = store.create(entity, row(index), 'accept');
         created.push(String(stored[entity.primaryKey]));
-        return store.toRecord(entity, stored);
-      });
+      }
     } catch (error) {
       // All or nothing: a bad row leaves the emulator as it was.
       for (const id of created) store.delete(entity, id);
       throw error;
     }
+    const result =
+      typeof rows === 'number' ? created : created.map((id) => store.toRecord(entity, store.get(entity, id)));
+    return result as EmulatorRecord[] & string[];
   };
 
   return {
@@ -287,28 +340,55 @@ export async function startCdmsEmulator(options: CdmsEmulatorOptions = {}): Prom
           return;
         }
         closed = true;
+        activity.stop();
         for (const finish of [...pendingDelays]) finish();
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
         server.closeAllConnections();
       }),
     seed,
-    editAsCdmsUser: (serviceName, id, changes) => {
+    editAsCdmsUser: (serviceName, id, changes, writeOptions) => {
       const entity = catalog.require(serviceName);
-      return store.toRecord(entity, store.update(entity, requireGuid(id), changes, 'merge', 'reject'));
+      userWrites.flush();
+      const row = userWrites.edit(entity, id, changes, writeOptions?.visibleAfterMs ?? commitDelayMs);
+      return store.toRecord(entity, row);
+    },
+    createAsCdmsUser: (serviceName, values, writeOptions) => {
+      const entity = catalog.require(serviceName);
+      userWrites.flush();
+      const row = userWrites.create(entity, values, writeOptions?.visibleAfterMs ?? commitDelayMs);
+      return store.toRecord(entity, row);
+    },
+    deleteAsCdmsUser: (serviceName, id, writeOptions) => {
+      const entity = catalog.require(serviceName);
+      userWrites.flush();
+      userWrites.delete(entity, id, writeOptions?.visibleAfterMs ?? commitDelayMs);
+    },
+    startActivity: (activityOptions) => activity.start(activityOptions),
+    stopActivity: () => activity.stop(),
+    activityCounts: () => activity.counts(),
+    pendingCommits: () => {
+      userWrites.flush();
+      return userWrites.pendingCount;
     },
     records: (serviceName) => {
       const entity = catalog.require(serviceName);
-      return orderRows(store.rows(entity), entity, [], store.resolveName).map((row) =>
-        store.toRecord(entity, row),
-      );
+      userWrites.flush();
+      // The key-ordered view the first list page uses: no sorting once it exists.
+      return views
+        .get(entity, undefined, [])
+        .entries()
+        .map((entry) => store.toRecord(entity, entry.row));
     },
     requestCount: (filter) => log.filter((entry) => matchesRequestFilter(entry, filter)).length,
     clearRequests: () => {
       log.length = 0;
     },
     reset: () => {
+      activity.stop();
+      userWrites.clear();
       store.clear();
+      views.clear();
       faults.clear();
       login?.clear();
       log.length = 0;

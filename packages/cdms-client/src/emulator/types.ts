@@ -198,6 +198,61 @@ export interface CdmsEmulatorOptions {
    * @default 'crm'
    */
   modifiedOn?: 'crm' | 'strictly-increasing';
+  /**
+   * Simulated CDMS users editing, creating and deleting records while the library runs, from the
+   * start (see `EmulatorActivityOptions`; `emulator.startActivity` starts it later).
+   */
+  activity?: EmulatorActivityOptions;
+  /**
+   * Late-committing CDMS transactions: every write made by a CDMS user (`editAsCdmsUser`,
+   * `createAsCdmsUser`, `deleteAsCdmsUser`, the simulated activity) gets its `ModifiedOn` and
+   * `VersionNumber` when it happens but becomes visible to reads only this many milliseconds
+   * later (by `clock`). Writes through the OData endpoint are visible at once. @default 0
+   */
+  commitDelayMs?: number;
+}
+
+/**
+ * Simulated CDMS users: writes per second of each kind (across the chosen entities, each write on
+ * an entity picked at random), deterministic for a `seed`. Edits change one text attribute (and
+ * `ModifiedBy`), creates fill the primary name, deletes remove a random record; all are
+ * attributed to the user `CDMS user (simulated)` (`ModifiedBy`/`CreatedBy` when the entity has
+ * them) and commit late when `commitDelayMs` is set.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startCdmsEmulator({ activity: { editsPerSecond: 20, createsPerSecond: 2, deletesPerSecond: 1, services: ['Account'], seed: 42 } });
+ * ```
+ */
+export interface EmulatorActivityOptions {
+  /** @default 0 */
+  readonly editsPerSecond?: number;
+  /** @default 0 */
+  readonly createsPerSecond?: number;
+  /** @default 0 */
+  readonly deletesPerSecond?: number;
+  /** The entities written to (`Account` or `AccountSet`). @default every entity */
+  readonly services?: readonly string[];
+  /** Seed of the random choices (which record, which attribute). @default 1 */
+  readonly seed?: number;
+}
+
+/** The writes simulated so far. */
+export interface EmulatorActivityCounts {
+  edits: number;
+  creates: number;
+  deletes: number;
+  /** Writes that found nothing to do (no record left to edit or delete). */
+  skipped: number;
+}
+
+/** Options of one CDMS-user write. */
+export interface EmulatorUserWriteOptions {
+  /**
+   * Keep the write invisible to reads for this long after it happened (a late-committing
+   * transaction: its `ModifiedOn` is the time it happened). @default options.commitDelayMs
+   */
+  readonly visibleAfterMs?: number;
 }
 
 /** One request received by the emulator. */
@@ -258,14 +313,48 @@ export interface CdmsEmulator {
   close(): Promise<void>;
   /**
    * Adds records directly (no request logged). Assigns the primary key, `CreatedOn`, `ModifiedOn`
-   * and `VersionNumber` unless given; returns the created records.
+   * and `VersionNumber` unless given; returns the created records. All or nothing.
    */
   seed(service: string, rows: readonly EmulatorInputRecord[]): EmulatorRecord[];
   /**
-   * An edit made by a user inside CDMS: changes the attributes given and bumps `ModifiedOn` (to the
-   * next whole second strictly after the previous value) and `VersionNumber`. Returns the record.
+   * Adds `count` records quickly (100k in about a second), each from `generator(index)`; returns
+   * their primary keys. The default generator fills the primary name (`Account 1`, …) and spreads
+   * `CreatedOn`/`ModifiedOn` one minute apart, ending now, so that ranges of dates split the set.
+   * All or nothing.
+   *
+   * @example
+   * ```ts
+   * emulator.seed('Account', 100_000);
+   * emulator.seed('Contact', 20_000, (index) => ({ LastName: `Contact ${index}` }));
+   * ```
    */
-  editAsCdmsUser(service: string, id: string, changes: EmulatorInputRecord): EmulatorRecord;
+  seed(service: string, count: number, generator?: (index: number) => EmulatorInputRecord): string[];
+  /**
+   * An edit made by a user inside CDMS: changes the attributes given and bumps `ModifiedOn` and
+   * `VersionNumber`. Returns the record as written (visible to reads after `visibleAfterMs`).
+   */
+  editAsCdmsUser(
+    service: string,
+    id: string,
+    changes: EmulatorInputRecord,
+    options?: EmulatorUserWriteOptions,
+  ): EmulatorRecord;
+  /** A record created by a user inside CDMS (see `editAsCdmsUser`). Returns it. */
+  createAsCdmsUser(
+    service: string,
+    values: EmulatorInputRecord,
+    options?: EmulatorUserWriteOptions,
+  ): EmulatorRecord;
+  /** A record deleted by a user inside CDMS (see `editAsCdmsUser`): a hard delete, no trace left. */
+  deleteAsCdmsUser(service: string, id: string, options?: EmulatorUserWriteOptions): void;
+  /** Starts simulated CDMS users (replacing any running activity). */
+  startActivity(options: EmulatorActivityOptions): void;
+  /** Stops the simulated users; returns what they did since `startActivity`. */
+  stopActivity(): EmulatorActivityCounts;
+  /** What the simulated users did so far. */
+  activityCounts(): EmulatorActivityCounts;
+  /** How many CDMS-user writes are not visible yet (see `commitDelayMs`). */
+  pendingCommits(): number;
   /** The current records of an entity (copies), in primary-key order. */
   records(service: string): EmulatorRecord[];
   /** Every request received since the start (or the last `reset`/`clearRequests`). */
