@@ -212,7 +212,7 @@ export function correctnessScenarios(f: EndToEnd): void {
       expect(f.emulator.records('Account').map((record) => record.AccountId)).toEqual([key]);
     });
 
-    it("filter({ organisation: acme.id as never }) sends ParentCustomerId/Id eq guid'…'; an unknown id matches nothing with 0 requests; __in and __isnull too", async () => {
+    it("filter({ organisation: acme.id }) sends ParentCustomerId/Id eq guid'…'; an unknown id matches nothing with 0 requests; __in and __isnull too", async () => {
       const acme = await f.Organisation.objects.create({ name: 'Acme' });
       const beta = await f.Organisation.objects.create({ name: 'Beta' });
       const smith = await f.Contact.objects.create({ lastName: 'Smith', organisation: acme });
@@ -284,6 +284,28 @@ export function correctnessScenarios(f: EndToEnd): void {
       await expect(client.list('Account', { orderBy: ['Name sideways'] })).rejects.toMatchObject({
         code: 'CDMS_INVALID_ARGUMENT',
       });
+    });
+  });
+
+  describe('every public option object refuses what it does not understand', () => {
+    it('createSync, save() and delete() options: ValidationError before any request', async () => {
+      expect(() => f.newSync({ syncPageLimit: 0 })).toThrow(/syncPageLimit must be a positive whole number/);
+      expect(() => f.newSync({ maxConcurrentWrites: 1.5 })).toThrow(ValidationError);
+      expect(() => f.newSync({ writeQueueTimeoutMs: '10' as unknown as number })).toThrow(ValidationError);
+      const acme = await f.Organisation.objects.create({ name: 'Acme' });
+      f.emulator.clearRequests();
+      acme.name = 'Acme Ltd';
+      await expect(acme.save({ skipCdms: 'yes' as unknown as boolean })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+      await expect(acme.save({ detectConflict: true } as never)).rejects.toThrow(
+        /unknown write option detectConflict/,
+      );
+      await expect(acme.delete({ skipCdms: 1 as unknown as boolean })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+      expect(f.emulator.requests).toEqual([]);
+      await expectStoresAgree(f);
     });
   });
 

@@ -207,10 +207,15 @@ export function faultInjectionScenarios(f: EndToEnd): void {
           expect(records).toMatchObject([{ name: write === 'save' ? 'Acme Ltd' : 'Acme' }]);
         }
         if (write === 'save' && fault.applied === 'late') {
-          // The first MERGE landed after the retried one and the read-back: CDMS is one second
-          // newer. The next get refreshes the row (same values, newer ModifiedOn).
+          // The first MERGE landed after the retried one and the read-back: CDMS is newer, by
+          // VersionNumber at least (within the same second, CRM 2011 leaves ModifiedOn as it was).
+          // The next get refreshes the row (same values, newer version).
           const [local] = await localOrganisations(f);
-          expect(records[0]?.modified).toBeGreaterThan(local?.modified ?? Number.POSITIVE_INFINITY);
+          const [localRow] = await f.knex(f.tables.organisation).select('cdms_version');
+          expect(records[0]?.modified).toBeGreaterThanOrEqual(local?.modified ?? Number.POSITIVE_INFINITY);
+          expect(Number(f.emulator.records('Account')[0]?.VersionNumber)).toBeGreaterThan(
+            Number(localRow?.cdms_version),
+          );
           f.emulator.clearRequests();
           await f.Organisation.objects.get({ id: acme?.id });
           expect(operations(f.emulator)).toEqual(['get Account']);

@@ -144,7 +144,10 @@ export class SyncedModel {
     return this;
   }
 
-  /** Delete CDMS first (DELETE `…Set(guid'…')`), then the local row, in one transaction; records history `delete`. */
+  /**
+   * Delete the local row (history `delete`) first, then the CDMS record (DELETE `…Set(guid'…')`),
+   * in one transaction: a row another table still references is refused before CDMS is touched.
+   */
   async delete(options: DeleteOptions = {}): Promise<void> {
     const { engine, meta } = bindingOf(this.constructor as ModelClass<this>);
     await engine.deleteInstance(meta, this, options);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, DoesNotExistError, FieldError } from '../errors/errors';
+import { ConflictError, DoesNotExistError, FieldError, ValidationError } from '../errors/errors';
 import { type ModelMeta, type ResolvedModel, VERSION_ATTRIBUTE, VERSION_FIELD } from '../model/model-meta';
 import type { DeleteOptions, SaveOptions, SyncedModel } from '../model/synced-model';
 import { normaliseGuid } from '../query/guid';
@@ -75,6 +75,7 @@ export async function saveInstance<T extends SyncedModel>(
   instance: T,
   options: SaveOptions,
 ): Promise<void> {
+  checkWriteOptions(meta, options, ['skipCdms', 'detectConflicts']);
   const resolved = await meta.resolve();
   const skipCdms = options.skipCdms === true || !meta.synced;
   const row = toLocalRow(meta, resolved, instanceValues(instance, resolved));
@@ -118,6 +119,7 @@ export async function deleteInstance<T extends SyncedModel>(
   instance: T,
   options: DeleteOptions,
 ): Promise<void> {
+  checkWriteOptions(meta, options, ['skipCdms']);
   if (instance.id === undefined || instance.id === null) {
     throw new DoesNotExistError(`${meta.Model.name} object can't be deleted because it has no id`);
   }
@@ -178,6 +180,28 @@ export async function deleteMatching(
     for (const row of rows) await deleteRow(services, meta, row.id, state.skipCdms);
     return rows.length;
   });
+}
+
+/** `save()`/`delete()` options: known names, boolean values; anything else fails before any I/O. */
+function checkWriteOptions(meta: ModelMeta, options: object, known: readonly string[]): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new ValidationError(`${meta.Model.name}: write options must be an object`);
+  }
+  for (const [name, value] of Object.entries(options)) {
+    if (!known.includes(name)) {
+      throw new ValidationError(
+        `${meta.Model.name}: unknown write option ${name} (known: ${known.join(', ')})`,
+        {
+          field: name,
+        },
+      );
+    }
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new ValidationError(`${meta.Model.name}: write option ${name} must be true or false`, {
+        field: name,
+      });
+    }
+  }
 }
 
 /** INSERT one row (history `local`); in CDMS mode then POST the fields it was given. */
