@@ -19,7 +19,7 @@ import { ValidationError } from '../errors/errors';
  * ```ts
  * class OrganisationMigrator extends Migrator {
  *   readonly service = 'Account';
- *   override readonly readPolicy = 'delta';
+ *   override readonly readPolicy: ReadPolicy = 'delta';
  *   …
  * }
  * await Organisation.objects.fresh({ maxStalenessMs: 30_000 }).count();
