@@ -97,8 +97,17 @@ describeEachDatabase(databases, (database) => {
     emulator.editAsCdmsUser('Account', String(accounts[200]?.AccountId), { Name: 'later' });
     const one = await sync.poll([Organisation], { overlapSeconds: 0 });
     expect(one.models[0]).toMatchObject({ changes: 1 });
+    emulator.clearRequests();
     const nothing = await sync.poll([Organisation], { overlapSeconds: 0 });
     expect(nothing.models[0]).toMatchObject({ changes: 0, requests: 1 });
+    const watermark = String(nothing.models[0]?.watermark?.toISOString()).slice(0, 19);
+    expect(emulator.requests.map((request) => request.query)).toEqual([
+      {
+        $filter: `ModifiedOn ge datetime'${watermark}'`,
+        $orderby: 'ModifiedOn asc,AccountId asc',
+        $select: 'AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation,VersionNumber',
+      },
+    ]);
 
     // A hard delete in CDMS is invisible to the poll; reconcile finds it and repairs.
     const { client } = openSync(knex, emulator, operationTables());

@@ -3,7 +3,6 @@
  * one reconcile with repair (PostgreSQL, the emulator over HTTP): the local store equals CDMS,
  * every mapped field of every record, deletes included.
  */
-import { randomUUID } from 'node:crypto';
 import type { CdmsEmulator } from '@cdms-sync/cdms-client/emulator';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -29,7 +28,7 @@ describeEachDatabase(databases, (database) => {
 
   beforeAll(async () => {
     knex = await database.connect();
-    emulator = await startEmulator();
+    emulator = await startEmulator({ commitDelayMs: 500 });
     tables = operationTables();
     await createOperationTables(knex, tables);
   });
@@ -40,55 +39,54 @@ describeEachDatabase(databases, (database) => {
   });
 
   it(`backfills ${RECORDS} records during CDMS activity; a poll and a reconcile with repair leave both stores equal`, async () => {
-    const accounts = seedAccounts(emulator, RECORDS, {
+    seedAccounts(emulator, RECORDS, {
       start: new Date(Date.now() - 86_400_000),
       perSecond: 5,
     });
-    const { sync, client, Organisation } = openSync(knex, emulator, tables);
-    let edits = 0;
-    let creates = 0;
-    let deletes = 0;
-    const live = accounts.map((account) => String(account.AccountId));
-    // Simulated CDMS users: every 50 ms one edit, one create, and every other tick one delete.
-    const activity = setInterval(() => {
-      const pick = () => live[Math.floor(Math.random() * live.length)] as string;
-      emulator.editAsCdmsUser('Account', pick(), { Name: `edited ${edits++}` });
-      const [created] = emulator.seed('Account', [
-        { AccountId: randomUUID(), Name: `created ${creates++}`, optevia_ukorganisation: true },
-      ]);
-      live.push(String(created?.AccountId));
-      if (edits % 2 === 0) {
-        const index = Math.floor(Math.random() * live.length);
-        const doomed = live[index] as string;
-        live.splice(index, 1);
-        deletes += 1;
-        void client.delete('Account', doomed).catch(() => {});
-      }
-    }, 50);
+    const { sync, Organisation } = openSync(knex, emulator, tables);
     const timings: [string, number][] = [];
     let started = Date.now();
+    // Simulated CDMS users during the backfill; their transactions commit 500 ms late.
+    emulator.startActivity({
+      editsPerSecond: 40,
+      createsPerSecond: 10,
+      deletesPerSecond: 10,
+      services: ['Account'],
+      seed: 7,
+    });
+    let activity: { edits: number; creates: number; deletes: number };
     try {
       const report = await sync.backfill([Organisation], { concurrency: 4 });
       expect(report.aborted).toBe(false);
     } finally {
-      clearInterval(activity);
+      activity = emulator.stopActivity();
     }
     timings.push(['backfill', Date.now() - started]);
     started = Date.now();
-    expect(edits).toBeGreaterThan(10);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(activity.edits).toBeGreaterThan(10);
+    while (emulator.pendingCommits() > 0) await new Promise((resolve) => setTimeout(resolve, 50));
     await sync.poll([Organisation]);
     const reconciled = await sync.reconcile([Organisation], { repair: true });
     expect(reconciled.models[0]?.deletedInCdms.length).toBeGreaterThan(0);
     timings.push(['poll+reconcile', Date.now() - started]);
     const { cdms, local } = await compareStores(knex, emulator, tables);
     // biome-ignore lint/suspicious/noConsole: timings of the 20k run
-    console.info(JSON.stringify(timings));
+    console.info(
+      JSON.stringify({
+        timings,
+        activity,
+        reconcile: {
+          missingLocally: reconciled.models[0]?.missingLocally.length,
+          deletedInCdms: reconciled.models[0]?.deletedInCdms.length,
+          stale: reconciled.models[0]?.stale.length,
+        },
+      }),
+    );
     expect(local.length).toBe(cdms.length);
     expect(local).toEqual(cdms);
     // A second reconcile finds nothing left to repair.
     const again = await sync.reconcile([Organisation]);
     expect(again.models[0]).toMatchObject({ missingLocally: [], deletedInCdms: [], stale: [] });
-    expect(creates + deletes).toBeGreaterThan(0);
-  }, 180_000);
+    expect(activity.creates + activity.deletes).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -4,7 +4,6 @@
  * visible after a later one, and edits while the poll is paging. Nothing is missed, and every
  * change is recorded once.
  */
-import { randomUUID } from 'node:crypto';
 import type { CdmsEmulator } from '@cdms-sync/cdms-client/emulator';
 import type { Knex } from 'knex';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
@@ -48,10 +47,11 @@ describeEachDatabase(databases, (database) => {
 
   /** Refresh entries recorded per GUID. */
   async function historyCounts(): Promise<Map<string, number>> {
-    const rows = await knex(tables.history).select('cdms_pk').count({ n: '*' }).groupBy('cdms_pk');
-    return new Map(
-      (rows as { cdms_pk: unknown; n: unknown }[]).map((row) => [String(row.cdms_pk), Number(row.n)]),
-    );
+    const rows = (await knex(tables.history).select('cdms_pk').count({ n: '*' }).groupBy('cdms_pk')) as {
+      cdms_pk: string;
+      n: number | string;
+    }[];
+    return new Map(rows.map((row) => [String(row.cdms_pk), Number(row.n)]));
   }
   const guid = (record: { AccountId?: unknown }) => String(record.AccountId).toLowerCase();
 
@@ -75,27 +75,27 @@ describeEachDatabase(databases, (database) => {
   });
 
   it('a write that becomes visible after a later one (late commit) is read within the overlap', async () => {
-    seedAccounts(emulator, 10, { start: new Date(T0 - 60_000) });
+    const accounts = seedAccounts(emulator, 10, { start: new Date(T0 - 60_000) });
     const { sync, Organisation } = openSync(knex, emulator, tables);
     await sync.backfill([Organisation]);
+    // A CDMS transaction stamps ModifiedOn T0+2 s but commits 9 s later; meanwhile another write lands.
+    now = T0 + 2_000;
+    const late = emulator.editAsCdmsUser(
+      'Account',
+      String(accounts[0]?.AccountId),
+      { Name: 'late' },
+      { visibleAfterMs: 9_000 },
+    );
     now = T0 + 10_000;
-    const [later] = seedAccounts(emulator, 1, { start: new Date(now) });
+    emulator.editAsCdmsUser('Account', String(accounts[1]?.AccountId), { Name: 'on time' });
     const first = await sync.poll([Organisation]);
-    expect(first.models[0]?.watermark).toEqual(new Date(T0 + 10_000));
-    // Committed late: its ModifiedOn (8 s before the watermark) was set before the later write's.
-    const late = emulator.seed('Account', [
-      {
-        AccountId: randomUUID(),
-        Name: 'late',
-        optevia_ukorganisation: false,
-        CreatedOn: new Date(T0 + 2_000),
-        ModifiedOn: new Date(T0 + 2_000),
-      },
-    ]);
+    expect(first.models[0]).toMatchObject({ changes: 1, watermark: new Date(T0 + 10_000) });
+    now = T0 + 11_000;
+    expect(emulator.pendingCommits()).toBe(0);
     const second = await sync.poll([Organisation]);
     expect(second.models[0]).toMatchObject({ changes: 1, watermark: new Date(T0 + 10_000) });
-    expect(await knex(tables.organisation).where({ cdms_pk: guid(late[0] ?? {}) })).toHaveLength(1);
-    expect(later).toBeDefined();
+    const [row] = await knex(tables.organisation).where({ cdms_pk: guid(late) });
+    expect(row?.name).toBe('late');
     const { cdms, local } = await compareStores(knex, emulator, tables);
     expect(local).toEqual(cdms);
   });

@@ -74,14 +74,12 @@ describeEachDatabase(databases, (database) => {
       await waitFor(async () => (await knex(tables.organisation).where('name', 'like', '% b')).length === 10);
 
       // Every change recorded exactly once: one backfill entry per record, one more per edit.
-      const history = await knex(tables.history)
+      const history = (await knex(tables.history)
         .where({ model: tables.organisation })
         .select('cdms_pk')
         .count({ n: '*' })
-        .groupBy('cdms_pk');
-      const counts = new Map(
-        (history as { cdms_pk: unknown; n: unknown }[]).map((row) => [String(row.cdms_pk), Number(row.n)]),
-      );
+        .groupBy('cdms_pk')) as { cdms_pk: string; n: number | string }[];
+      const counts = new Map(history.map((row) => [String(row.cdms_pk), Number(row.n)]));
       expect(accounts.map((account) => counts.get(String(account.AccountId).toLowerCase()))).toEqual(
         accounts.map((_, index) => (index < 20 ? 2 : 1)),
       );

@@ -128,7 +128,8 @@ export async function compareStores(
   const cdmsAccounts = emulator.records('Account').map((record) => ({
     cdmsPk: String(record.AccountId).toLowerCase(),
     name: record.Name,
-    uk: record.optevia_ukorganisation,
+    // The mapped field is a non-nullable boolean: an empty CDMS value decodes to false.
+    uk: record.optevia_ukorganisation ?? false,
     modified: new Date(record.ModifiedOn as never).toISOString(),
     version: String(record.VersionNumber),
   }));

@@ -1,0 +1,99 @@
+/**
+ * Backfill options against the emulator over HTTP on PGlite: one history entry per page, abort and
+ * resume, and a child model backfilled before its parent (the parents come in batches).
+ */
+import type { CdmsEmulator } from '@cdms-sync/cdms-client/emulator';
+import type { Knex } from 'knex';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { describeEachDatabase, testDatabases } from '../../packages/knex/src/conformance/databases';
+import {
+  compareStores,
+  createOperationTables,
+  dropOperationTables,
+  type OperationTables,
+  openSync,
+  operationTables,
+  seedAccounts,
+  seedContacts,
+  startEmulator,
+} from './support';
+
+const databases = (await testDatabases()).filter((database) => database.name === 'pglite');
+
+describeEachDatabase(databases, (database) => {
+  let knex: Knex;
+  let emulator: CdmsEmulator;
+  let tables: OperationTables;
+
+  beforeAll(async () => {
+    knex = await database.connect();
+  });
+  afterAll(async () => {
+    await knex.destroy();
+  });
+  beforeEach(async () => {
+    emulator = await startEmulator();
+    tables = operationTables();
+    await createOperationTables(knex, tables);
+  });
+  afterEach(async () => {
+    await dropOperationTables(knex, tables).catch(() => {});
+    await emulator.close();
+  });
+
+  it("history: 'page' records one summary entry per page", async () => {
+    seedAccounts(emulator, 260);
+    const { sync, Organisation } = openSync(knex, emulator, tables);
+    const report = await sync.backfill([Organisation], { history: 'page' });
+    expect(report.models[0]).toMatchObject({ rows: 260, pages: 6 });
+    const history = await knex(tables.history).select('row_id', 'kind', 'user', 'comment');
+    expect(history).toHaveLength(6);
+    expect(history.every((entry) => entry.row_id === '0' && entry.kind === 'cdms-refresh')).toBe(true);
+    expect(history.map((entry) => entry.comment).sort()).toEqual([
+      'CDMS backfill: 10 rows',
+      ...Array.from({ length: 5 }, () => 'CDMS backfill: 50 rows'),
+    ]);
+  });
+
+  it('an aborted backfill stops after its pages in flight, reports aborted, and a re-run finishes it', async () => {
+    seedAccounts(emulator, 1000);
+    const { sync, Organisation } = openSync(knex, emulator, tables);
+    const controller = new AbortController();
+    const aborted = await sync.backfill([Organisation], {
+      concurrency: 2,
+      rangeRows: 250,
+      signal: controller.signal,
+      onProgress: (event) => {
+        if (event.pages >= 3) controller.abort();
+      },
+    });
+    expect(aborted.aborted).toBe(true);
+    const [partial] = await sync.status([Organisation]);
+    expect(partial?.backfill.state).toBe('partial');
+    expect(partial?.backfill.pages).toBeLessThan(20);
+    const resumed = await sync.backfill([Organisation]);
+    expect(resumed).toMatchObject({ aborted: false, models: [{ resumed: true }] });
+    // The two ranges that were in flight read their cursor's second again (10 records each).
+    const remaining = 1000 - (partial?.backfill.rows ?? 0);
+    expect(resumed.models[0]?.rows).toBeGreaterThanOrEqual(remaining);
+    expect(resumed.models[0]?.rows).toBeLessThanOrEqual(remaining + 2 * 10);
+    const { cdms, local } = await compareStores(knex, emulator, tables);
+    expect(local).toEqual(cdms);
+  });
+
+  it('a child backfilled before its parent gets the parents in batches, not one request per row', async () => {
+    const accounts = seedAccounts(emulator, 200);
+    seedContacts(emulator, accounts);
+    const { sync, Contact } = openSync(knex, emulator, tables);
+    emulator.clearRequests();
+    const report = await sync.backfill([Contact]);
+    expect(report.models[0]).toMatchObject({ model: 'Contact', rows: 200 });
+    expect(Number((await knex(tables.contact).whereNotNull('organisation_id').count({ n: '*' }))[0]?.n)).toBe(
+      200,
+    );
+    // Four pages of contacts, each bringing its 50 accounts in a few URL-length-fitted list requests.
+    const accountRequests = emulator.requests.filter((request) => request.path.includes('AccountSet')).length;
+    expect(accountRequests).toBeGreaterThan(0);
+    expect(accountRequests).toBeLessThanOrEqual(4 * 3);
+  });
+});
