@@ -53,4 +53,13 @@ describe('importing a page with a value too long for its column', () => {
     expect((await f.Organisation.objects.all()).map((each) => each.name).sort()).toEqual(['Fits', 'Ok']);
     expect(f.sync.importErrors()).toEqual([]);
   });
+
+  it('a record whose values cannot be decoded (a text for a boolean attribute) is reported, and the page still stored', async () => {
+    const reported: ImportRowError[] = [];
+    await f.reopen({ onImportError: (error) => reported.push(error) });
+    const broken = { ...account({ id: GUID, name: 'x', modified: T1 }), optevia_ukorganisation: 'maybe' };
+    f.cdms.get(LIST).reply(200, page([broken, account({ id: GUID2, name: 'Ok', modified: T1 })]));
+    expect((await f.Organisation.objects.all()).map((each) => each.name)).toEqual(['Ok']);
+    expect(reported).toMatchObject([{ code: 'IMPORT_ROW_FAILED', cdmsPk: GUID }]);
+  });
 });

@@ -35,11 +35,22 @@ export async function importEntities(
   if (entities.length === 0) return [];
   const { store } = services;
   const resolved = await meta.resolve();
+  const undecodable = (entity: CdmsEntity, error: unknown) =>
+    services.importFailures.report(
+      new ImportRowError({
+        model: meta.Model.name,
+        cdmsPk: String(
+          normaliseGuid(entity[meta.migrator.primaryKeyAttribute]) ??
+            entity[meta.migrator.primaryKeyAttribute],
+        ),
+        cause: error,
+      }),
+    );
   const rows = storableRows(
     services,
     meta,
     resolved,
-    await toLocalRows(services, meta, resolved, entities, depth),
+    await toLocalRows(services, meta, resolved, entities, depth, undecodable),
   );
   if (rows.length === 0) return [];
   return store.transaction(async () => {
@@ -162,10 +173,19 @@ export async function toLocalRows(
   resolved: ResolvedModel,
   entities: readonly CdmsEntity[],
   depth: number,
+  onUndecodable?: (entity: CdmsEntity, error: unknown) => void,
 ): Promise<SyncedRow[]> {
   const rows: SyncedRow[] = [];
   for (const entity of entities) {
-    const decoded = meta.migrator.fromCdms(entity) as Row;
+    let decoded: Row;
+    try {
+      decoded = meta.migrator.fromCdms(entity) as Row;
+    } catch (error) {
+      // An import reports a record it cannot decode and stores the rest of its page.
+      if (!onUndecodable) throw error;
+      onUndecodable(entity, error);
+      continue;
+    }
     const row: Row = {};
     for (const [field, value] of Object.entries(decoded)) {
       if (resolved.foreignKeys.has(field) || resolved.localFields.has(field)) row[field] = value;
