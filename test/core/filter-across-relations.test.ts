@@ -1,4 +1,4 @@
-import { FieldError, NotSupportedError, Q } from '@cdms-sync/core';
+import { FieldError, Q } from '@cdms-sync/core';
 import { describe, expect, it } from 'vitest';
 import { useSyncFixture } from './support/sync-fixture';
 
@@ -51,22 +51,16 @@ describe('filter across a relation (organisation__name)', () => {
     expect(f.requests).toEqual([]);
   });
 
-  it('CDMS mode: NotSupportedError, 0 requests, nothing written', async () => {
+  it('CDMS mode (always): the related records are filtered in CDMS first, then a Lookup/Id chain', async () => {
     await seed();
-    const before = await f.knex('contact').orderBy('id');
-    const error = await Promise.resolve(
-      f.Contact.objects.filter({ organisation__name__icontains: 'acme' } as never),
-    ).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(NotSupportedError);
-    expect((error as Error).message).toContain('use skipCdms()');
-    await expect(
-      f.Contact.objects.filter({ organisation__name: 'Other' } as never).update({ lastName: 'x' }),
-    ).rejects.toBeInstanceOf(NotSupportedError);
-    await expect(
-      f.Contact.objects.filter({ organisation__name: 'Other' } as never).delete(),
-    ).rejects.toBeInstanceOf(NotSupportedError);
-    expect(f.requests).toEqual([]);
-    expect(await f.knex('contact').orderBy('id')).toEqual(before);
-    expect(await f.sync.history(f.Contact)).toEqual([]);
+    f.cdms
+      .get(/AccountSet/)
+      .query(true)
+      .reply(200, { d: { results: [] } });
+    // No organisation matches in CDMS: the contacts' request is never sent.
+    expect(await f.Contact.objects.filter({ organisation__name__icontains: 'acme' } as never)).toEqual([]);
+    expect(f.requests.map((request) => request.url)).toEqual([
+      expect.stringContaining("AccountSet?$filter=substringof('acme',Name)"),
+    ]);
   });
 });

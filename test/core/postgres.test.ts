@@ -4,11 +4,20 @@
  */
 
 import { createRequire } from 'node:module';
+import { CdmsClient } from '@cdms-sync/cdms-client';
 import { ObjectsNotInSyncError } from '@cdms-sync/core';
 import nock from 'nock';
 import { expect, it } from 'vitest';
 import { describeEachDatabase, testDatabases } from '../../packages/knex/src/conformance/databases';
-import { ACCOUNT_SELECT, account, type Knex, page, ROOT, useSyncFixture } from './support/sync-fixture';
+import {
+  ACCOUNT_SELECT,
+  account,
+  BASE_URL,
+  type Knex,
+  page,
+  ROOT,
+  useSyncFixture,
+} from './support/sync-fixture';
 
 const GUID = '7a4814f9-b0b8-ea11-a812-000d3a122b89';
 const T1 = new Date('2016-02-28T10:00:00Z');
@@ -113,7 +122,12 @@ describeEachDatabase(databases, (database) => {
       .get(ONE)
       .query(true)
       .reply(200, { d: account({ id: GUID, name: 'Third', modified: new Date(T2.getTime() + 60_000) }) });
-    await Promise.all([f.Organisation.objects.get({ id }), f.Organisation.objects.get({ id })]);
+    // Two users' clients: identical reads of one client would share one GET (single-flight).
+    const bob = new CdmsClient({ baseUrl: BASE_URL, retries: false });
+    await Promise.all([
+      f.Organisation.objects.get({ id }),
+      f.sync.runAs({ user: 'bob', cdms: bob }, () => f.Organisation.objects.get({ id })),
+    ]);
     const rows = await f.knex('organisation').select('name');
     expect(rows).toEqual([{ name: 'Third' }]);
   });

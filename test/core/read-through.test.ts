@@ -1,3 +1,4 @@
+import { CdmsClient } from '@cdms-sync/cdms-client';
 import {
   DoesNotExistError,
   type LocalStore,
@@ -7,7 +8,15 @@ import {
 import { knexStore } from '@cdms-sync/knex';
 import { describe, expect, it } from 'vitest';
 import { delegatingStore } from './support/delegating-store';
-import { ACCOUNT_SELECT, account, CDMS_ORIGIN, page, ROOT, useSyncFixture } from './support/sync-fixture';
+import {
+  ACCOUNT_SELECT,
+  account,
+  BASE_URL,
+  CDMS_ORIGIN,
+  page,
+  ROOT,
+  useSyncFixture,
+} from './support/sync-fixture';
 
 const GUID = '7a4814f9-b0b8-ea11-a812-000d3a122b89';
 const GUID2 = '8b5925a0-c1c9-4b22-9b23-111e4b233c9a';
@@ -18,6 +27,9 @@ const ONE = `${ROOT}/AccountSet(guid'${GUID}')`;
 const ONE_SELECT = `${ONE}?$select=${ACCOUNT_SELECT}`;
 
 const f = useSyncFixture();
+
+/** A second CDMS client (another user's): its reads are never merged with the default client's. */
+const otherClient = () => new CdmsClient({ baseUrl: BASE_URL, retries: false });
 
 async function insertAcme(modified: Date, values: Record<string, unknown> = {}) {
   const [row] = await f
@@ -128,9 +140,10 @@ describe('get()', () => {
       .get(ONE)
       .query(true)
       .reply(200, { d: account({ id: GUID, name: 'Third', modified: T3 }) });
+    // Two users (two clients): identical reads of one identity would share one GET (single-flight).
     const results = await Promise.all([
       f.Organisation.objects.get({ id }),
-      f.Organisation.objects.get({ id }),
+      f.sync.runAs({ user: 'bob', cdms: otherClient() }, () => f.Organisation.objects.get({ id })),
     ]);
     expect(results).toHaveLength(2);
     const rows = await f.knex('organisation').select('*');
@@ -148,7 +161,10 @@ describe('get()', () => {
       .get(`${ROOT}/AccountSet`)
       .query(true)
       .reply(200, page([account({ id: GUID, name: 'New', modified: T3 })]));
-    await Promise.all([f.Organisation.objects.all(), f.Organisation.objects.all()]);
+    await Promise.all([
+      f.Organisation.objects.all(),
+      f.sync.runAs({ user: 'bob', cdms: otherClient() }, async () => await f.Organisation.objects.all()),
+    ]);
     const rows = await f.knex('organisation').select('*');
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ name: 'New' });

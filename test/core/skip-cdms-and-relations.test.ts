@@ -46,10 +46,11 @@ describe('skipCdms: the same API on the local store, 0 requests, history still r
     expect(kinds).toEqual(['delete', 'delete', ...Array(8).fill('local')].sort());
   });
 
-  it('a filter across a relation fails clearly in CDMS mode, before any request', async () => {
-    await expect(f.Contact.objects.filter({ organisation__name: 'Acme' } as never)).rejects.toBeInstanceOf(
-      NotSupportedError,
-    );
+  it('a filter across a relation with a condition CDMS cannot express fails before any request', async () => {
+    // The relation itself runs in two steps; the rest of the query is validated before the first.
+    await expect(
+      f.Contact.objects.filter({ organisation__name: 'Acme', lastName__regex: '^S' } as never),
+    ).rejects.toBeInstanceOf(NotSupportedError);
     expect(f.requests).toEqual([]);
   });
 });

@@ -40,6 +40,8 @@ export function operationTables(): OperationTables {
 export async function createOperationTables(knex: Knex, tables: OperationTables): Promise<void> {
   await createModelTables(knex, tables);
   for (const table of [tables.organisation, tables.contact]) {
+    // `createSyncedTable` adds it already where `cdms_version` is a base column.
+    if (await knex.schema.hasColumn(table, 'cdms_version')) continue;
     await knex.schema.alterTable(table, (builder) => builder.bigInteger('cdms_version').nullable());
   }
   await createSyncStateTables(knex, { tableName: tables.state });

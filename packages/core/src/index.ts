@@ -55,6 +55,7 @@ export { isGuid, normaliseGuid } from './query/guid';
 /** Migrators and field codecs. */
 export { BASE_ATTRIBUTES, Migrator } from './migrator/migrator';
 export type { MigratorSendContext } from './migrator/migrator';
+export type { ReadPolicy } from './migrator/read-policy';
 export { fields } from './migrator/fields';
 export type { FieldOptions, ReferenceFieldOptions } from './migrator/fields';
 export type {

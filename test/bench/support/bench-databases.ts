@@ -34,7 +34,8 @@ export function postgres(searchPath?: string): Knex {
   return knexFactory({
     client: 'pg',
     connection: POSTGRES_CONNECTION,
-    acquireConnectionTimeout: 3000,
+    // Generous: the read-policy bench queues 200 concurrent reads on these 4 connections.
+    acquireConnectionTimeout: 20_000,
     pool: { min: 0, max: 4 },
     ...(searchPath ? { searchPath: [searchPath] } : {}),
   });

@@ -205,7 +205,11 @@ export function queryScenarios(f: EndToEnd): void {
         () => f.Organisation.objects.filter({ name__regex: '^A' }).update({ notes: 'x' }),
       ],
       ['delete() with iregex', () => f.Organisation.objects.filter({ name__iregex: '^a' }).delete()],
-      ['a filter across a relation', () => f.Contact.objects.filter({ organisation__name: 'Acme' } as never)],
+      [
+        // The relation itself runs in two steps; the rest of the query is validated before the first.
+        'a filter across a relation with regex beside it',
+        () => f.Contact.objects.filter({ organisation__name: 'Acme', lastName__regex: '^S' } as never),
+      ],
     ])('NotSupportedError before any request or write: %s', async (_name, run) => {
       await f.Organisation.objects.skipCdms().create({ name: 'Acme' });
       const before = await localCounts(f);

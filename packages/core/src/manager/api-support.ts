@@ -15,8 +15,13 @@ export interface ApiSupportRow {
   readonly sync: boolean;
   /** Works with `skipCdms()` / `{ skipCdms: true }`. */
   readonly skipCdms: boolean;
-  /** The CDMS requests it makes in sync mode. */
+  /** The CDMS requests it makes in sync mode under the default read policy, `'always'`. */
   readonly requests: string;
+  /**
+   * The CDMS requests under the `'delta'` and `{ maxStalenessMs }` read policies (a backfilled
+   * model; see `QuerySet.fresh`). Absent: as under `'always'` (writes ignore the read policy).
+   */
+  readonly deltaRequests?: string;
   /** What it does, briefly. */
   readonly notes: string;
 }
@@ -33,6 +38,8 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
       '1 list + 1 per `__next` page (up to the slice or `syncPageLimit`); 0 when the filter matches nothing; a URL over `maxUrlLength` (2000) is split into several lists; +1 id-list (`{Key} eq guid… or …`, per URL-length chunk) only when local rows matched that a complete listing left out (usually 0)',
     notes:
       'lazy; synced when awaited; a long `or` chain (`in` of many values) is split, or dropped (superset) when under `not`; an exact, unsliced, uncapped listing reconciles: rows deleted in CDMS are deleted locally (history `delete` "Deleted in CDMS"), rows changed to no longer match are refreshed',
+    deltaRequests:
+      '1 delta (+1 per further page of changes); 0 within `maxStalenessMs`; then the local store answers',
   },
   {
     call: 'exclude(conditions | Q)',
@@ -42,6 +49,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: 'as filter',
     notes: '`not (…)`',
+    deltaRequests: 'as filter',
   },
   {
     call: 'all()',
@@ -51,6 +59,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: 'as filter',
     notes: '',
+    deltaRequests: 'as filter',
   },
   {
     call: 'orderBy(...fields)',
@@ -79,6 +88,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: 'as filter',
     notes: 'answers from the local store after the sync',
+    deltaRequests: 'as filter',
   },
   {
     call: 'get(conditions)',
@@ -90,6 +100,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
       '1 GET (`$select` of mapped attributes); 0 when the local store decides DoesNotExist/MultipleObjectsReturned',
     notes:
       'refreshes when CDMS is newer; `ObjectsNotInSyncError` when local is newer; CDMS 404: the stale local row is deleted (history `delete` "Deleted in CDMS"), then DoesNotExistError',
+    deltaRequests: 'as filter (no GET: the local row is the answer)',
   },
   {
     call: 'get({ cdmsPk }) (not local)',
@@ -99,6 +110,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: '1 GET',
     notes: 'imports the record; CDMS 404 -> DoesNotExistError',
+    deltaRequests: 'as filter (DoesNotExistError when not in the mirror)',
   },
   {
     call: 'first() / last()',
@@ -108,6 +120,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: '1 list (`$top=1`)',
     notes: '',
+    deltaRequests: 'as filter',
   },
   {
     call: 'latest(...fields)',
@@ -117,6 +130,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: '1 list (`$orderby` reversed for latest, `$top=1`)',
     notes: 'default field `modified`; DoesNotExistError when empty',
+    deltaRequests: 'as filter',
   },
   {
     call: 'earliest(...fields)',
@@ -126,6 +140,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: '1 list (`$top=1`)',
     notes: 'as latest',
+    deltaRequests: 'as filter',
   },
   {
     call: 'inBulk(ids, { fieldName })',
@@ -136,6 +151,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     requests:
       'mapped field: 1 list (`F eq … or …`, split when long); local-only field (`id`): 1 list by the GUIDs of the local rows; 0 for `[]`',
     notes: 'a `Map` keyed by the field',
+    deltaRequests: 'as filter',
   },
   {
     call: 'distinct()',
@@ -145,6 +161,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: 'as filter',
     notes: 'drops repeated `values()` / `valuesList()` results (before the slice)',
+    deltaRequests: 'as filter',
   },
   {
     call: 'aggregate({ name: Count | Sum | Avg | Min | Max(field) })',
@@ -155,6 +172,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     requests: 'as count',
     notes:
       'syncs, then one local query; needs a store with `aggregate` (else NotSupportedError before any request); not on a slice',
+    deltaRequests: 'as filter; exact, no `syncPageLimit` cap',
   },
   {
     call: 'only(...fields)',
@@ -165,6 +183,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     requests: 'as filter (the sync still `$select`s every mapped attribute)',
     notes:
       'only the local answer is narrowed; `id`, `cdmsPk`, `modified` always loaded; a left-out field is `undefined` until `refreshFromDb()` (no lazy load) and `save()` never writes it, locally or in CDMS',
+    deltaRequests: 'as filter',
   },
   {
     call: 'defer(...fields)',
@@ -174,6 +193,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: 'as filter',
     notes: 'see only()',
+    deltaRequests: 'as filter',
   },
   {
     call: 'prefetchRelated(...foreignKeys)',
@@ -184,6 +204,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     requests: 'as filter; 0 extra',
     notes:
       'one local query per relation (`id IN (…)`), kept on the objects: `related(field)` then makes no query; forward foreign keys only',
+    deltaRequests: 'as filter; 0 extra',
   },
   {
     call: 'selectRelated(...foreignKeys)',
@@ -193,6 +214,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: 'as filter; 0 extra',
     notes: 'as prefetchRelated: a second local query, not a join',
+    deltaRequests: 'as filter; 0 extra',
   },
   {
     call: 'skipCdms().raw(sql, bindings)',
@@ -212,6 +234,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: '1 list (`$top=1`)',
     notes: '',
+    deltaRequests: 'as filter',
   },
   {
     call: 'count()',
@@ -221,6 +244,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: 'as filter',
     notes: 'CDMS has no count: syncs then counts locally',
+    deltaRequests: 'as filter; exact, no `syncPageLimit` cap, no warning',
   },
   {
     call: 'values(...fields)',
@@ -230,6 +254,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: 'as filter',
     notes: 'plain objects',
+    deltaRequests: 'as filter',
   },
   {
     call: 'valuesList(...fields, { flat })',
@@ -239,6 +264,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: 'as filter',
     notes: 'tuples or flat values',
+    deltaRequests: 'as filter',
   },
   {
     call: 'create(values)',
@@ -304,6 +330,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: 'as filter',
     notes: 'reverse manager: `ParentCustomerId/Id eq guid…`',
+    deltaRequests: 'as filter',
   },
   {
     call: 'obj.relatedSet(Model, field).create(values)',
@@ -358,6 +385,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: 'get, then 1 POST when absent',
     notes: 'one transaction; a row whose record was deleted in CDMS is removed by get, then re-created',
+    deltaRequests: 'as get, then 1 POST when absent',
   },
   {
     call: 'updateOrCreate(conditions, defaults)',
@@ -367,6 +395,7 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     skipCdms: true,
     requests: 'get, then MERGE + GET, or 1 POST',
     notes: 'one transaction',
+    deltaRequests: 'as get, then MERGE + GET, or 1 POST',
   },
   {
     call: 'update(values)',
@@ -387,6 +416,17 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     notes: 'one transaction',
   },
   {
+    call: "fresh('always' | 'delta' | { maxStalenessMs })",
+    on: 'querySet',
+    method: 'fresh',
+    sync: true,
+    skipCdms: true,
+    requests: '–',
+    deltaRequests: '–',
+    notes:
+      "this query's read policy instead of the migrator's `readPolicy` (default `'always'`); `'delta'`/staleness need a completed backfill (else NotBackfilledError before any request); invalid: ValidationError",
+  },
+  {
     call: 'skipCdms()',
     on: 'querySet',
     method: 'skipCdms',
@@ -399,9 +439,11 @@ export const API_SUPPORT: readonly ApiSupportRow[] = Object.freeze([
     call: 'filter across a relation (`organisation__name__icontains`)',
     on: 'querySet',
     method: 'filter',
-    sync: false,
+    sync: true,
     skipCdms: true,
-    requests: '0 (`NotSupportedError` in CDMS mode)',
+    requests:
+      'two steps: the related model filtered in CDMS (as filter), then `{Lookup}/Id eq guid… or …` lists of the matching GUIDs, split to `maxUrlLength`',
+    deltaRequests: "1 delta per model (the model's and the related one's, concurrently); then a local join",
     notes:
       'local store: a subquery `organisation_id IN (SELECT id FROM organisation WHERE …)`, nested (`organisation__parent__name`) too; `exclude` keeps rows whose foreign key is NULL; keys are checked at run time only; ordering across relations is not supported',
   },
@@ -447,13 +489,16 @@ export function renderApiSupportTable(rows: readonly ApiSupportRow[] = API_SUPPO
     '',
     '<!-- Generated from packages/core/src/manager/api-support.ts by renderApiSupportTable(); test/core/api-support.test.ts keeps it in step. -->',
     '',
-    'Which calls work with CDMS sync and with `skipCdms`, and the CDMS requests each makes in sync mode.',
+    'Which calls work with CDMS sync and with `skipCdms`, and the CDMS requests each makes in sync mode',
+    "under each read policy: `'always'` (the default) and `'delta'` / `{ maxStalenessMs }` (a model with",
+    'a completed backfill; see [sync semantics](sync-semantics.md#read-policies)). Identical reads in',
+    'flight at the same time through the same CDMS client share one request (single-flight).',
     '',
-    '| call | sync | skipCdms | CDMS requests | notes |',
-    '| --- | --- | --- | --- | --- |',
+    "| call | sync | skipCdms | CDMS requests (`'always'`) | CDMS requests (`'delta'` / staleness) | notes |",
+    '| --- | --- | --- | --- | --- | --- |',
     ...rows.map(
       (row) =>
-        `| \`${cell(row.call.replaceAll('`', ''))}\` | ${mark(row.sync)} | ${mark(row.skipCdms)} | ${cell(row.requests)} | ${cell(row.notes)} |`,
+        `| \`${cell(row.call.replaceAll('`', ''))}\` | ${mark(row.sync)} | ${mark(row.skipCdms)} | ${cell(row.requests)} | ${cell(row.deltaRequests ?? (row.sync ? 'as always' : row.requests))} | ${cell(row.notes)} |`,
     ),
     '',
   ];

@@ -1,3 +1,4 @@
+import type { ReadPolicy } from '../migrator/read-policy';
 import type { ModelMeta } from '../model/model-meta';
 import type { SyncedModel } from '../model/synced-model';
 import type { AggregateResult, Aggregation } from '../query/aggregation';
@@ -59,6 +60,11 @@ export class Manager<T extends SyncedModel> {
   /** See {@link QuerySet.slice}. */
   slice(start: number, end?: number): QuerySet<T> {
     return this.all().slice(start, end);
+  }
+
+  /** See {@link QuerySet.fresh}. */
+  fresh(policy: ReadPolicy): QuerySet<T> {
+    return this.all().fresh(policy);
   }
 
   /** The same API on the local store only: no CDMS request. */

@@ -1,6 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { fields } from '../migrator/fields';
 import { Migrator } from '../migrator/migrator';
+import type { ReadPolicy } from '../migrator/read-policy';
 import { SyncedModel } from '../model/synced-model';
 import { Count, Min, Sum } from '../query/aggregation';
 import type { ModelFieldName, RelationName } from '../query/filter-types';
@@ -33,6 +34,27 @@ describe('Manager / QuerySet types', () => {
     expectTypeOf(Plain.manager()).toEqualTypeOf<Manager<Plain>>();
     // biome-ignore lint/suspicious/noExplicitAny: without the declare line the manager is untyped
     expectTypeOf(Plain.objects).toEqualTypeOf<Manager<any>>();
+  });
+
+  it('fresh() takes a read policy and keeps the QuerySet type; the migrator may set one', () => {
+    expectTypeOf(Organisation.objects.fresh('delta')).toEqualTypeOf<QuerySet<Organisation>>();
+    expectTypeOf(Organisation.objects.filter({ name: 'x' }).fresh({ maxStalenessMs: 1000 })).toEqualTypeOf<
+      QuerySet<Organisation>
+    >();
+    expectTypeOf(Organisation.objects.fresh('always').count()).toEqualTypeOf<Promise<number>>();
+    // @ts-expect-error not a read policy
+    Organisation.objects.fresh('sometimes');
+    // @ts-expect-error maxStalenessMs is a number
+    Organisation.objects.fresh({ maxStalenessMs: '1s' });
+    class Delta extends OrganisationMigrator {
+      override readonly readPolicy: ReadPolicy = 'delta';
+    }
+    expectTypeOf(new Delta().readPolicy).toEqualTypeOf<ReadPolicy>();
+    class Wrong extends OrganisationMigrator {
+      // @ts-expect-error not a read policy
+      override readonly readPolicy = 'sometimes';
+    }
+    expectTypeOf(Wrong).toBeConstructibleWith();
   });
 
   it('filter / exclude accept known fields and lookups only', () => {

@@ -3,6 +3,7 @@ import { isCdmsSyncError } from '../errors/cdms-sync-error';
 import { ValidationError } from '../errors/errors';
 import type { FieldCodec } from './field-codec';
 import { fields as codecs } from './fields';
+import type { ReadPolicy } from './read-policy';
 
 /** What `beforeSend` is told about the write in progress. */
 export interface MigratorSendContext {
@@ -40,6 +41,12 @@ export abstract class Migrator {
   declare readonly entitySetName: string;
   /** The primary key attribute (a GUID). @default `${service}Id` */
   declare readonly primaryKeyAttribute: string;
+  /**
+   * How reads of the model use CDMS (see `ReadPolicy`); `'delta'` and staleness apply once the
+   * model has a completed backfill, until then reads behave as `'always'`. A query overrides it
+   * with `.fresh(policy)`. @default 'always'
+   */
+  declare readonly readPolicy?: ReadPolicy;
 
   constructor() {
     // Defaults that read `service`, which a subclass sets after this constructor ran. A subclass may

@@ -55,9 +55,13 @@ export function servicesWithHistory(engine: SyncServices, history: ImportHistory
     logger: engine.logger,
     syncPageLimit: engine.syncPageLimit,
     maxUrlLength: engine.maxUrlLength,
+    singleFlight: engine.singleFlight,
     importFailures: engine.importFailures,
     get cdms() {
       return engine.cdms;
+    },
+    get deltas() {
+      return engine.deltas;
     },
   };
 }

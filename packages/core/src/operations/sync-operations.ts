@@ -5,6 +5,7 @@ import type { HistoryRecorder } from '../history/history-recorder';
 import { bindingOf } from '../model/model-binding';
 import type { ModelClass } from '../model/model-class';
 import { InProcessLeases } from '../store/in-process-leases';
+import type { DeltaSource } from '../sync/delta-source';
 import type { SyncServices } from '../sync/sync-services';
 import { type BackfillOptions, type BackfillReport, backfill } from './backfill';
 import { type BackfillRangeOptions, type BackfillRangeResult, backfillRange } from './backfill-range';
@@ -12,6 +13,7 @@ import { type ModelSyncStatus, modelSyncStatus } from './model-sync-status';
 import { modelsInForeignKeyOrder, type OperationServices } from './operation-services';
 import { type PlanBackfillOptions, planBackfill } from './plan-backfill';
 import { type PollOptions, type PollReport, poll } from './poll';
+import { createPollDeltaSource } from './poll-delta-source';
 import { type ReconcileOptions, type ReconcileReport, reconcileModels } from './reconcile-models';
 import { type Poller, type StartPollingOptions, startPolling } from './start-polling';
 import { type BackfillRangeState, SyncStateRepository } from './sync-state';
@@ -122,10 +124,13 @@ export interface SyncOperationsInput {
 }
 
 /**
- * The operations of one Sync, over its engine and the state tables.
+ * The operations of one Sync, over its engine and the state tables, and the delta source of the
+ * read policies (see `createPollDeltaSource`).
  * @internal
  */
-export function createSyncOperations(input: SyncOperationsInput): SyncOperations {
+export function createSyncOperations(
+  input: SyncOperationsInput,
+): SyncOperations & { readonly deltas: DeltaSource } {
   const { engine } = input;
   const services: OperationServices = {
     engine,
@@ -139,6 +144,7 @@ export function createSyncOperations(input: SyncOperationsInput): SyncOperations
     return meta ?? bindingOf(Model).meta;
   };
   return {
+    deltas: createPollDeltaSource(services),
     models: () => [...input.models()],
     backfill: (models, options) => backfill(services, models, options),
     async planBackfill(Model, options) {

@@ -202,11 +202,13 @@ export function createSync(options: SyncOptions): Sync {
       ? undefined
       : createMetadataValidator(options.metadata, { maxLengths: options.maxLengths ?? {} });
   const registered: ModelClass[] = [];
-  const operations = createSyncOperations({
+  const { deltas, ...operations } = createSyncOperations({
     engine,
     stateTable: options.stateTable ?? DEFAULT_SYNC_STATE_TABLE,
     models: () => registered,
   });
+  // Dependency inversion: the read policies (sync/) reach the poll (operations/) through DeltaSource.
+  engine.useDeltaSource(deltas);
 
   const sync: Sync = {
     ...operations,

@@ -1,10 +1,11 @@
-import type { CdmsListQuery } from '@cdms-sync/cdms-client';
+import { buildQueryString, type CdmsEntity, type CdmsListQuery, type CdmsPage } from '@cdms-sync/cdms-client';
 import type { ModelMeta } from '../model/model-meta';
 import { normaliseGuid } from '../query/guid';
 import type { WhereNode } from '../query/where-node';
 import type { Row } from '../store/local-store';
 import { importEntities } from './import-entities';
 import type { PreparedQuery } from './prepare-query';
+import { bringUpToDate } from './read-policy';
 import { reconcile } from './reconcile';
 import { whereIn } from './store-where';
 import type { SyncServices } from './sync-services';
@@ -13,7 +14,8 @@ import type { SyncServices } from './sync-services';
 type Slice = { offset: number; limit: number | undefined };
 
 /**
- * Bring the CDMS rows matching a prepared query into the local store: one list request, then the
+ * Bring the CDMS rows matching a prepared query into the local store. Under the `'delta'` and
+ * staleness read policies (`prepared.fresh`): the models' deltas only, nothing listed. Otherwise one list request, then the
  * `__next` pages up to the slice's `$top` or `syncPageLimit` rows, one `upsertIfNewer` per page.
  * Then, when the listing is known to hold every matching CDMS record, the local rows it left out
  * are reconciled (see `reconcile`). Returns the GUIDs listed.
@@ -25,10 +27,15 @@ export async function syncMatching(
   prepared: PreparedQuery,
 ): Promise<string[]> {
   const listed: string[] = [];
+  const startedAt = performance.now();
+  if (prepared.fresh) {
+    await bringUpToDate(services, prepared.fresh, startedAt);
+    return listed;
+  }
   if (!prepared.cdms) return listed;
   let complete = prepared.cdms.exact;
   for (const query of prepared.cdms.queries) {
-    const listedAll = await syncList(services, meta, query, listed);
+    const listedAll = await syncList(services, meta, query, listed, startedAt);
     // A slice lists only its window: rows outside it are missing from the listing, not from CDMS.
     complete &&= listedAll && query.top === undefined && (query.skip ?? 0) === 0;
   }
@@ -78,6 +85,37 @@ export async function findLocal(
 }
 
 /**
+ * The pages of one list query up to `cap` rows (and the page that crosses it). Identical list
+ * reads through the same CDMS client share one series of requests (in flight, or sent since the
+ * read began: see `SingleFlight`); each caller then imports the rows itself (in its own transaction).
+ */
+function listPages(
+  services: SyncServices,
+  service: string,
+  query: CdmsListQuery,
+  cap: number,
+  startedAt: number,
+): Promise<CdmsPage<CdmsEntity>[]> {
+  const { cdms } = services;
+  const key = `LIST ${service} ${buildQueryString(query)} cap=${cap}`;
+  return services.singleFlight.run(
+    cdms,
+    key,
+    async () => {
+      const pages: CdmsPage<CdmsEntity>[] = [];
+      let seen = 0;
+      for await (const page of cdms.pages(service, query)) {
+        pages.push(page);
+        seen += page.results.length;
+        if (seen >= cap) break;
+      }
+      return pages;
+    },
+    startedAt,
+  );
+}
+
+/**
  * One list request and its `__next` pages, up to `query.top` or `syncPageLimit` rows. Resolves
  * true when every row CDMS had to give was taken (no row or page was left because of the cap).
  */
@@ -86,11 +124,12 @@ async function syncList(
   meta: ModelMeta,
   query: CdmsListQuery,
   listed: string[],
+  startedAt: number,
 ): Promise<boolean> {
   const { syncPageLimit } = services;
   const cap = query.top ?? syncPageLimit;
   let seen = 0;
-  for await (const page of services.cdms.pages(meta.migrator.service, query)) {
+  for (const page of await listPages(services, meta.migrator.service, query, cap, startedAt)) {
     const entities = page.results.slice(0, Math.max(0, cap - seen));
     seen += page.results.length;
     await importEntities(services, meta, entities, 0);

@@ -8,6 +8,8 @@ import { buildOrderBy, buildWhere } from '../query/build-where';
 import { loadRelatedSchemas } from '../query/load-related-schemas';
 import type { OrderByTerm, WhereNode } from '../query/where-node';
 import type { QueryState } from './query-state';
+import { planRead } from './read-policy';
+import { hasRelated, relatedInCdms } from './related-in-cdms';
 import { resolveRelatedIds } from './resolve-related-ids';
 import { toStoreOrderBy, toStoreWhere } from './store-where';
 import type { SyncServices } from './sync-services';
@@ -26,11 +28,17 @@ export interface PreparedQuery {
   /** The CDMS list query, absent with `skipCdms`, `none()`, or when the filter matches nothing. */
   readonly cdms: { readonly queries: readonly CdmsListQuery[]; readonly exact: boolean } | undefined;
   readonly matchesNothing: boolean;
+  /**
+   * Set under the `'delta'` and staleness read policies: the models to bring up to date (one delta
+   * each; none within `maxStalenessMs`) before the local store answers alone. `cdms` is then absent.
+   */
+  readonly fresh?: readonly ModelMeta[];
 }
 
 /**
  * Validate a query state and compile its OData query. Runs before any request or write, so an
- * unsupported filter fails with `NotSupportedError` and nothing sent.
+ * unsupported filter fails with `NotSupportedError` and nothing sent. `forList: false` (a `get`,
+ * which never lists) leaves the list query unfitted to `maxUrlLength`.
  * @internal
  */
 export async function prepareQuery(
@@ -38,6 +46,7 @@ export async function prepareQuery(
   meta: ModelMeta,
   state: QueryState,
   slice?: { offset: number; limit: number | undefined },
+  options: { forList?: boolean } = {},
 ): Promise<PreparedQuery> {
   const resolved = await meta.resolve();
   // Filters across relations (`organisation__name`) validate against the related models' schemas.
@@ -66,12 +75,31 @@ export async function prepareQuery(
   if (state.skipCdms || !meta.synced) {
     return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: false };
   }
-  const compiled = compileODataQuery({ where, orderBy, offset, limit }, resolved.schema);
+  const plan = await planRead(services, meta, where, state.readPolicy);
+  if (plan.kind === 'fresh') {
+    return {
+      resolved,
+      where,
+      storeWhere,
+      orderBy,
+      storeOrderBy,
+      cdms: undefined,
+      matchesNothing: false,
+      fresh: plan.deltas,
+    };
+  }
+  // Filters across relations: the related records are filtered in CDMS first (see `relatedInCdms`).
+  const cdmsWhere = hasRelated(where)
+    ? await relatedInCdms(services, meta, where, { orderBy, offset, limit })
+    : where;
+  const compiled = compileODataQuery({ where: cdmsWhere, orderBy, offset, limit }, resolved.schema);
   if (compiled.matchesNothing) {
     return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: true };
   }
   const query = { ...compiled.query, select: resolved.selectAttributes };
-  const fitted = fitListQueryToUrl(services, meta, query);
+  // A read that never lists (`get`) skips measuring the URL (it serialises the whole query).
+  const fitted =
+    options.forList === false ? { queries: [query], exact: true } : fitListQueryToUrl(services, meta, query);
   return {
     resolved,
     where,

@@ -1,3 +1,5 @@
+import type { ReadPolicy } from '../migrator/read-policy';
+
 /** One `filter()` (negate false) or `exclude()` (negate true) call, kept as given until the query runs. */
 export interface FilterStep {
   readonly negate: boolean;
@@ -28,6 +30,8 @@ export interface QueryState {
   readonly deferFields: readonly string[];
   /** `prefetchRelated(…)` / `selectRelated(…)`: foreign keys loaded with one query each. */
   readonly prefetchRelated: readonly string[];
+  /** `fresh(policy)`: this query's read policy (`undefined`: the migrator's, default `'always'`). */
+  readonly readPolicy: ReadPolicy | undefined;
   /**
    * Values every object created through this QuerySet gets (a reverse manager,
    * `acme.relatedSet(Contact, 'organisation')`, links its new children to `acme`). They win over
@@ -48,6 +52,7 @@ export const EMPTY_QUERY_STATE: QueryState = Object.freeze({
   onlyFields: undefined,
   deferFields: Object.freeze([]) as readonly string[],
   prefetchRelated: Object.freeze([]) as readonly string[],
+  readPolicy: undefined,
   createValues: Object.freeze({}),
 });
 

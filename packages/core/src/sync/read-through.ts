@@ -9,6 +9,7 @@ import { importEntities } from './import-entities';
 import { findLocal } from './list-sync';
 import { prepareQuery } from './prepare-query';
 import type { QueryState } from './query-state';
+import { bringUpToDate } from './read-policy';
 import { dropDeletedInCdms } from './reconcile';
 import { isNewerVersion, isoOf, toTime } from './record-version';
 import { cdmsPkEquality, whereEquals } from './store-where';
@@ -29,17 +30,24 @@ export async function getObject<T extends SyncedModel>(
   meta: ModelMeta<T>,
   state: QueryState,
 ): Promise<T> {
-  const prepared = await prepareQuery(services, meta, state);
+  const startedAt = performance.now();
+  // `get` never lists: no URL to fit (see `prepareQuery`'s `forList`).
+  const prepared = await prepareQuery(services, meta, state, undefined, { forList: false });
   const label = `${meta.Model.name} matching the query`;
   if (prepared.matchesNothing && !state.none) {
     throw new DoesNotExistError(`${label} does not exist`);
   }
+  if (prepared.fresh) await bringUpToDate(services, prepared.fresh, startedAt);
   const rows = state.none
     ? []
-    : await findLocal(services, meta, prepared, {
-        offset: state.offset,
-        limit: state.limit === undefined ? 2 : Math.min(state.limit, 2),
-      });
+    : await findLocal(
+        services,
+        meta,
+        // Up to two rows decide found / DoesNotExist / MultipleObjectsReturned: their order matters
+        // only after an offset (`slice(3).get()`), so no ORDER BY otherwise.
+        state.offset === 0 ? { ...prepared, storeOrderBy: [] } : prepared,
+        { offset: state.offset, limit: state.limit === undefined ? 2 : Math.min(state.limit, 2) },
+      );
   if (rows.length > 1) {
     const count = await services.store.count(meta.table, prepared.storeWhere);
     throw new MultipleObjectsReturnedError(
@@ -47,13 +55,18 @@ export async function getObject<T extends SyncedModel>(
     );
   }
   const [row] = rows;
+  // `'delta'` / staleness: the local store, brought up to date above, is the answer.
+  if (prepared.fresh) {
+    if (!row) throw new DoesNotExistError(`${label} does not exist`);
+    return meta.instantiate(row);
+  }
   if (!row) {
     const cdmsPk = state.none ? undefined : cdmsPkEquality(prepared.where);
-    if (cdmsPk !== undefined && !state.skipCdms) return importOne(services, meta, cdmsPk);
+    if (cdmsPk !== undefined && !state.skipCdms) return importOne(services, meta, cdmsPk, startedAt);
     throw new DoesNotExistError(`${label} does not exist`);
   }
   if (state.skipCdms || typeof row.cdmsPk !== 'string') return meta.instantiate(row);
-  return meta.instantiate(await refreshOne(services, meta, row));
+  return meta.instantiate(await refreshOne(services, meta, row, startedAt));
 }
 
 /**
@@ -61,11 +74,16 @@ export async function getObject<T extends SyncedModel>(
  * stale local row (`dropDeletedInCdms`, the one path of `get`, `getOrCreate`, `updateOrCreate`)
  * and raises `DoesNotExistError`.
  */
-async function refreshOne(services: SyncServices, meta: ModelMeta, row: Row): Promise<Row> {
+async function refreshOne(
+  services: SyncServices,
+  meta: ModelMeta,
+  row: Row,
+  startedAt: number,
+): Promise<Row> {
   const cdmsPk = row.cdmsPk as string;
   let entity: CdmsEntity;
   try {
-    entity = await fetchOne(services, meta, cdmsPk);
+    entity = await fetchOne(services, meta, cdmsPk, startedAt);
   } catch (error) {
     if (error instanceof DoesNotExistError && isCdmsNotFound(error.cause)) {
       await dropDeletedInCdms(services, meta, [row]);
@@ -93,8 +111,9 @@ async function importOne<T extends SyncedModel>(
   services: SyncServices,
   meta: ModelMeta<T>,
   cdmsPk: string,
+  startedAt: number,
 ): Promise<T> {
-  const entity = await fetchOne(services, meta, cdmsPk);
+  const entity = await fetchOne(services, meta, cdmsPk, startedAt);
   const [stored] = await importEntities(services, meta, [entity], 0);
   // A record that cannot be stored locally: say why, rather than that it does not exist.
   const failure = stored ? undefined : services.importFailures.get(meta.Model.name, cdmsPk);
@@ -108,11 +127,26 @@ async function importOne<T extends SyncedModel>(
   return meta.instantiate(row);
 }
 
-/** GET one record with the mapped attributes; a 404 becomes `DoesNotExistError`. */
-async function fetchOne(services: SyncServices, meta: ModelMeta, cdmsPk: string): Promise<CdmsEntity> {
+/**
+ * GET one record with the mapped attributes; a 404 becomes `DoesNotExistError`. Shared with
+ * identical GETs (single-flight) in flight, or sent since the read began at `startedAt`.
+ */
+async function fetchOne(
+  services: SyncServices,
+  meta: ModelMeta,
+  cdmsPk: string,
+  startedAt: number,
+): Promise<CdmsEntity> {
   try {
     const { selectAttributes } = await meta.resolve();
-    return await services.cdms.get(meta.migrator.service, cdmsPk, { select: selectAttributes });
+    const { cdms } = services;
+    const service = meta.migrator.service;
+    return await services.singleFlight.run(
+      cdms,
+      `GET ${service}(${cdmsPk})`,
+      () => cdms.get(service, cdmsPk, { select: selectAttributes }),
+      startedAt,
+    );
   } catch (error) {
     if (isCdmsNotFound(error)) {
       throw new DoesNotExistError(`${meta.Model.name} with cdmsPk ${cdmsPk} does not exist in CDMS`, {

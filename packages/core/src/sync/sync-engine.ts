@@ -6,12 +6,14 @@ import type { DeleteOptions, SaveOptions, SyncedModel } from '../model/synced-mo
 import type { LocalStore, Row } from '../store/local-store';
 import { aggregateMatching } from './aggregate-matching';
 import type { CdmsSyncClient } from './cdms-sync-client';
+import type { DeltaSource } from './delta-source';
 import type { ImportFailures } from './import-failures';
 import { syncAndFind, syncMatching } from './list-sync';
 import { type PreparedQuery, prepareQuery } from './prepare-query';
 import type { QueryState } from './query-state';
 import { getObject } from './read-through';
 import { loadRelated, reloadInstance } from './reload-instance';
+import { SingleFlight } from './single-flight';
 import type { SyncServices } from './sync-services';
 import type { WriteLane } from './write-lane';
 import {
@@ -51,6 +53,8 @@ export class SyncEngine implements SyncServices {
   readonly logger: CdmsLogger | undefined;
   readonly syncPageLimit: number;
   readonly maxUrlLength: number;
+  readonly singleFlight = new SingleFlight();
+  #deltas: DeltaSource | undefined;
   readonly importFailures: ImportFailures;
   readonly writeLane: WriteLane;
   readonly #defaultCdms: CdmsSyncClient;
@@ -65,6 +69,16 @@ export class SyncEngine implements SyncServices {
     this.importFailures = options.importFailures;
     this.writeLane = options.writeLane;
     this.#defaultCdms = options.cdms;
+  }
+
+  /** The incremental sync behind the `'delta'` and staleness read policies, once wired. */
+  get deltas(): DeltaSource | undefined {
+    return this.#deltas;
+  }
+
+  /** Wire the incremental sync (`createSync` does, with the operations' poll). */
+  useDeltaSource(source: DeltaSource): void {
+    this.#deltas = source;
   }
 
   /** The CDMS client of the current `runAs` context, or the Sync's own. */

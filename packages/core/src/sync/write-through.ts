@@ -138,7 +138,8 @@ export async function updateMatching(
   state: QueryState,
   values: Record<string, unknown>,
 ): Promise<number> {
-  const prepared = await prepareQuery(services, meta, state);
+  // Writes find their rows as `'always'` reads do, whatever the read policy.
+  const prepared = await prepareQuery(services, meta, { ...state, readPolicy: 'always' });
   if (prepared.matchesNothing) return 0;
   const resolved = prepared.resolved;
   const changes = toLocalRow(meta, resolved, values);
@@ -170,7 +171,8 @@ export async function deleteMatching(
   meta: ModelMeta,
   state: QueryState,
 ): Promise<number> {
-  const prepared = await prepareQuery(services, meta, state);
+  // Writes find their rows as `'always'` reads do, whatever the read policy.
+  const prepared = await prepareQuery(services, meta, { ...state, readPolicy: 'always' });
   if (prepared.matchesNothing) return 0;
   return services.store.transaction(async () => {
     const slice = { offset: state.offset, limit: state.limit };
