@@ -150,9 +150,9 @@ const account = (
   ModifiedOn: date(modified),
 });
 
-const CONTACT_SELECT = '$select=ContactId,CreatedOn,ModifiedOn,FirstName,LastName,EMailAddress1';
+const CONTACT_SELECT = '$select=ContactId,CreatedOn,ModifiedOn,FirstName,LastName,EMailAddress1,VersionNumber';
 const ACCOUNT_SELECT =
-  '$select=AccountId,CreatedOn,ModifiedOn,Name,Address1_Line1,Address1_City,Address1_PostalCode';
+  '$select=AccountId,CreatedOn,ModifiedOn,Name,Address1_Line1,Address1_City,Address1_PostalCode,VersionNumber';
 
 describe('fields.joined: fullName <-> FirstName + LastName', () => {
   it('create splits the name into the two attributes; save sends both again', async () => {

@@ -82,7 +82,7 @@ describe('generateModels from the emulator $metadata', () => {
     );
   });
 
-  it('creates the related table first, indexes every foreign key, and keeps VersionNumber in cdms_version', () => {
+  it('creates the related table first, indexes every foreign key, and creates the synced base columns (cdms_version among them) with createSyncedTable', () => {
     const files = generate();
     const contact = contents(files, 'migrations/20261127120000-01-create-contact.ts');
     const account = contents(files, 'migrations/20261127120000-02-create-account.ts');
@@ -91,7 +91,8 @@ describe('generateModels from the emulator $metadata', () => {
     expect(contact).toContain("table.index(['parent_customer_id'], 'contact_parent_customer_id_index');");
     expect(contact).not.toContain('.foreign(');
     expect(account).toContain(".foreign('primary_contact_id', 'account_primary_contact_id_foreign')");
-    expect(account).toContain("table.bigInteger('cdms_version').nullable();");
+    expect(account).toContain("await createSyncedTable(knex, 'account', (table) => {");
+    expect(account).not.toContain("'cdms_version'");
     expect(account).toContain("if (!(await knex.schema.hasTable('cdms_sync_history'))) {");
   });
 

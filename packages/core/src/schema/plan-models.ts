@@ -1,5 +1,5 @@
 import { FieldError } from '../errors/errors';
-import { VERSION_ATTRIBUTE, VERSION_FIELD } from '../model/model-meta';
+import { VERSION_FIELD } from '../model/model-meta';
 import { didYouMean } from './did-you-mean';
 import { type KnownMaxLength, knownMaxLength, type MaxLengthOverrides } from './max-lengths';
 import { camelCase, kebabCase, pascalCase, snakeCase } from './naming';
@@ -71,8 +71,6 @@ export interface EntityPlan {
   readonly fields: FieldPlan[];
   /** Attributes left out because no codec maps their type. */
   readonly unmapped: SchemaAttribute[];
-  /** The entity has `VersionNumber`: the table gets the `cdms_version` column. */
-  readonly versioned: boolean;
 }
 
 /** Computed or CDMS-maintained attributes a client cannot set, besides `isSystemAttribute`. */
@@ -146,7 +144,6 @@ export function planModels(schema: SchemaMetadata, options: PlanModelsOptions): 
       fileBase,
       fields: [],
       unmapped: [],
-      versioned: schema.attribute(entity, VERSION_ATTRIBUTE) !== undefined,
     });
   }
   const wanted = selectAttributes(schema, unique, options.attributes ?? []);

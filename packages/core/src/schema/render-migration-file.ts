@@ -10,8 +10,8 @@ const DEFAULT_DECIMAL: Readonly<Record<string, readonly [number, number]>> = {
 /**
  * The Knex migration creating one generated model's table: the synced base columns
  * (`createSyncedTable`), one typed column per field, an index per foreign key (a database foreign
- * key when the related table is created first), `cdms_version` when the entity has
- * `VersionNumber`, and the history table when it is missing.
+ * key when the related table is created first; `createSyncedTable` adds `cdms_version` for CDMS
+ * `VersionNumber` with the other base columns), and the history table when it is missing.
  *
  * @internal
  */
@@ -33,7 +33,6 @@ export function renderMigrationFile(
     `  await createSyncedTable(knex, '${plan.table}', (table) => {`,
   ];
   for (const field of plan.fields) lines.push(...columnLines(field, plan, createdBefore));
-  if (plan.versioned) lines.push("    table.bigInteger('cdms_version').nullable();");
   lines.push('  });');
   lines.push(`  if (!(await knex.schema.hasTable('${history}'))) {`);
   lines.push(
