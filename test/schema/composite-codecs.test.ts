@@ -150,7 +150,8 @@ const account = (
   ModifiedOn: date(modified),
 });
 
-const CONTACT_SELECT = '$select=ContactId,CreatedOn,ModifiedOn,FirstName,LastName,EMailAddress1,VersionNumber';
+const CONTACT_SELECT =
+  '$select=ContactId,CreatedOn,ModifiedOn,FirstName,LastName,EMailAddress1,VersionNumber';
 const ACCOUNT_SELECT =
   '$select=AccountId,CreatedOn,ModifiedOn,Name,Address1_Line1,Address1_City,Address1_PostalCode,VersionNumber';
 
