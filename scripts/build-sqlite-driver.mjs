@@ -13,15 +13,24 @@ import { ROOT } from './lib/consumer-project.mjs';
 const driverDir = dirname(createRequire(join(ROOT, 'package.json')).resolve('better-sqlite3/package.json'));
 const driverVersion = JSON.parse(readFileSync(join(driverDir, 'package.json'), 'utf8')).version;
 const binary = join(driverDir, 'build/Release/better_sqlite3.node');
-const cached = join(ROOT, '.tmp/sqlite-driver', `${driverVersion}-abi${process.versions.modules}`, 'better_sqlite3.node');
+const cached = join(
+  ROOT,
+  '.tmp/sqlite-driver',
+  `${driverVersion}-abi${process.versions.modules}`,
+  'better_sqlite3.node',
+);
 const label = `better-sqlite3 ${driverVersion} for Node ${process.version} (ABI ${process.versions.modules})`;
 
 /** Loads the driver in a child process of this Node (a loaded addon cannot be replaced). */
 function loads() {
   try {
-    execFileSync(process.execPath, ['-e', `new (require(${JSON.stringify(driverDir)}))(':memory:').close()`], {
-      stdio: 'ignore',
-    });
+    execFileSync(
+      process.execPath,
+      ['-e', `new (require(${JSON.stringify(driverDir)}))(':memory:').close()`],
+      {
+        stdio: 'ignore',
+      },
+    );
     return true;
   } catch {
     return false;
@@ -40,7 +49,9 @@ if (loads()) {
 } else {
   const nodeDir = dirname(dirname(process.execPath));
   if (!existsSync(join(nodeDir, 'include/node/node_version.h'))) {
-    throw new Error(`${label}: no headers in ${nodeDir}/include/node; install them (Debian: nodejs's headers) first`);
+    throw new Error(
+      `${label}: no headers in ${nodeDir}/include/node; install them (Debian: nodejs's headers) first`,
+    );
   }
   console.log(`${label}: compiling against ${nodeDir}/include/node (a minute or two)`);
   execFileSync('npx', ['--yes', 'pnpm@10.34.9', 'rebuild', 'better-sqlite3'], {

@@ -19,7 +19,16 @@ if (!existsSync(join(bin, 'node'))) {
   mkdirSync(prefix, { recursive: true });
   execFileSync(
     'npm',
-    ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `${name}@^${major}`],
+    [
+      'install',
+      '--prefix',
+      prefix,
+      '--no-save',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      `${name}@^${major}`,
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
 }

@@ -27,4 +27,6 @@ if (missing && total.passed + total.failed === 0) {
   console.log('Tests: no report written (the test run did not finish)');
   process.exit(1);
 }
-console.log(`Tests: ${total.passed} passed, ${total.failed + (missing ? 1 : 0)} failed, ${total.skipped} skipped`);
+console.log(
+  `Tests: ${total.passed} passed, ${total.failed + (missing ? 1 : 0)} failed, ${total.skipped} skipped`,
+);

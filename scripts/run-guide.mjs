@@ -5,8 +5,8 @@
 // PGlite, then on a fresh PostgreSQL database and a fresh MariaDB database (dropped afterwards),
 // each time against the CDMS emulator. Run `pnpm build` first.
 // Usage: node scripts/run-guide.mjs [pglite|postgresql|mariadb ...]
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createConsumerProject, packWorkspacePackages, ROOT, run } from './lib/consumer-project.mjs';
 
@@ -29,23 +29,58 @@ export function extractGuideFiles(markdown) {
   return files;
 }
 
+// The guide runs in a database of its own, created here and dropped afterwards (the servers are
+// shared), through the drivers the workspace already has.
+const requireDriver = createRequire(join(ROOT, 'packages/knex/package.json'));
+const PG = {
+  host: process.env.PGHOST ?? '127.0.0.1',
+  port: Number(process.env.PGPORT ?? 5432),
+  user: 'postgres',
+};
+const MYSQL = {
+  host: process.env.MYSQL_HOST ?? '127.0.0.1',
+  port: Number(process.env.MYSQL_PORT ?? 3306),
+  user: 'root',
+  password: '',
+};
+
+async function postgresAdmin(sql) {
+  const client = new (requireDriver('pg').Client)({ ...PG, database: 'test' });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function mariadbAdmin(sql) {
+  const connection = await requireDriver('mysql2/promise').createConnection(MYSQL);
+  try {
+    await connection.query(sql);
+  } finally {
+    await connection.end();
+  }
+}
+
 const databases = {
-  pglite: { url: () => undefined },
+  pglite: { url: () => '' },
   postgresql: {
-    url: (name) => `postgres://postgres@${process.env.PGHOST ?? '127.0.0.1'}:${process.env.PGPORT ?? 5432}/${name}`,
-    admin: (name, verb) =>
-      `const pg = require('pg'); const c = new pg.Client({ host: '${process.env.PGHOST ?? '127.0.0.1'}', port: ${process.env.PGPORT ?? 5432}, user: 'postgres', database: 'test' });
-       c.connect().then(() => c.query('${verb} database "${name}"${verb === 'drop' ? ' with (force)' : ''}')).finally(() => c.end());`,
+    url: (name) => `postgres://${PG.user}@${PG.host}:${PG.port}/${name}`,
+    create: (name) => postgresAdmin(`create database "${name}"`),
+    drop: (name) => postgresAdmin(`drop database if exists "${name}" with (force)`),
   },
   mariadb: {
-    url: (name) => `mysql://root@${process.env.MYSQL_HOST ?? '127.0.0.1'}:${process.env.MYSQL_PORT ?? 3306}/${name}`,
-    admin: (name, verb) =>
-      `const m = require('mysql2/promise'); m.createConnection({ host: '${process.env.MYSQL_HOST ?? '127.0.0.1'}', port: ${process.env.MYSQL_PORT ?? 3306}, user: 'root', password: '' })
-       .then(async (c) => { try { await c.query('${verb} database \`${name}\`'); } finally { await c.end(); } });`,
+    url: (name) => `mysql://${MYSQL.user}@${MYSQL.host}:${MYSQL.port}/${name}`,
+    create: (name) => mariadbAdmin(`create database \`${name}\``),
+    drop: (name) => mariadbAdmin(`drop database if exists \`${name}\``),
   },
 };
 
 const wanted = process.argv.length > 2 ? process.argv.slice(2) : Object.keys(databases);
+const unknown = wanted.filter((name) => !(name in databases));
+if (unknown.length > 0)
+  throw new Error(`Unknown database ${unknown}; use ${Object.keys(databases).join(', ')}`);
 const files = extractGuideFiles(readFileSync(GUIDE, 'utf8'));
 const project = createConsumerProject({
   name: 'guide',
@@ -64,17 +99,16 @@ try {
   run('npx', ['--no-install', 'tsc', '-p', 'tsconfig.json'], { cwd: project });
   for (const name of wanted) {
     const database = databases[name];
-    if (!database) throw new Error(`Unknown database ${name}; use ${Object.keys(databases).join(', ')}`);
     const databaseName = `cdms_sync_guide_${process.pid}_${Date.now().toString(36)}`;
-    const admin = (verb) =>
-      execFileSync(process.execPath, ['-e', database.admin(databaseName, verb)], { cwd: project, stdio: 'inherit' });
     console.log(`\n== guide on ${name}`);
-    if (database.admin) admin('create');
+    await database.create?.(databaseName);
     try {
-      const url = database.url(databaseName);
-      run(process.execPath, ['dist/main.js'], { cwd: project, env: { ...process.env, DATABASE_URL: url ?? '' } });
+      run(process.execPath, ['dist/main.js'], {
+        cwd: project,
+        env: { ...process.env, DATABASE_URL: database.url(databaseName) },
+      });
     } finally {
-      if (database.admin) admin('drop');
+      await database.drop?.(databaseName);
     }
   }
 } finally {

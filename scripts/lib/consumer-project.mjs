@@ -35,10 +35,17 @@ export function packWorkspacePackages(destination = join(ROOT, '.tmp/packs')) {
   const tarballs = {};
   for (const { name, dir } of workspacePackages()) {
     const before = new Set(readdirSync(destination));
-    run('npx', [...PNPM, 'pack', '--pack-destination', destination], { cwd: dir });
+    execFileSync('npx', [...PNPM, 'pack', '--pack-destination', destination], { cwd: dir, stdio: 'ignore' });
     const created = readdirSync(destination).filter((file) => !before.has(file));
     if (created.length !== 1) throw new Error(`pnpm pack of ${name} made ${created.length} files`);
-    tarballs[name] = join(destination, created[0]);
+    const tarball = join(destination, created[0]);
+    const files = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n');
+    for (const required of ['package/README.md', 'package/LICENSE', 'package/package.json']) {
+      if (!files.includes(required))
+        throw new Error(`${tarball} has no ${required.slice('package/'.length)}`);
+    }
+    console.log(`packed ${name}: ${tarball} (${files.length} files)`);
+    tarballs[name] = tarball;
   }
   return tarballs;
 }

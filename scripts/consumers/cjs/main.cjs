@@ -50,7 +50,9 @@ async function main() {
     await same.delete();
     assert.equal(emulator.records('Account').length, 0);
     assert.equal(await Organisation.objects.skipCdms().count(), 0);
-    console.log(`cjs consumer: create, get, filter, save, delete ok (${emulator.requestCount()} CDMS requests)`);
+    console.log(
+      `cjs consumer: create, get, filter, save, delete ok (${emulator.requestCount()} CDMS requests)`,
+    );
   } finally {
     await sync.close();
     await emulator.close();

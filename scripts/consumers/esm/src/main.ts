@@ -38,7 +38,9 @@ try {
   assert.equal(emulator.records('Account').length, 0);
   assert.equal(await Organisation.objects.skipCdms().count(), 0);
   assert.equal(isCdmsSyncError(new Error('not ours')), false);
-  console.log(`esm consumer: create, get, filter, save, delete ok (${emulator.requestCount()} CDMS requests)`);
+  console.log(
+    `esm consumer: create, get, filter, save, delete ok (${emulator.requestCount()} CDMS requests)`,
+  );
 } finally {
   await sync.close();
   await emulator.close();
