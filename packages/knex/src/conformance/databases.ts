@@ -88,7 +88,7 @@ function sqlite(filename: string): Knex {
 function sqliteDriverMissing(problem: string): string {
   return [
     `the SQLite driver better-sqlite3 is not installed or not built for Node ${process.version} (${problem.split('\n')[0]}).`,
-    'Build it from the headers of the Node you run (CI does): npm_config_nodedir=<node prefix> npx --yes pnpm@10.34.9 rebuild better-sqlite3',
+    'Build it from the headers of the Node you run, without downloads (CI does): node scripts/build-sqlite-driver.mjs',
   ].join(' ');
 }
 
