@@ -3,18 +3,29 @@ import type { FieldCodec, FieldCodecKind } from '../migrator/field-codec';
 import type { Migrator } from '../migrator/migrator';
 import type { ColumnDescription } from '../store/local-store';
 import { didYouMean } from './did-you-mean';
-import { describeMaxLength, knownMaxLength, type MaxLengthOverrides } from './max-lengths';
+import {
+  describeMaxLength,
+  type KnownMaxLength,
+  knownMaxLength,
+  type MaxLengthOverrides,
+} from './max-lengths';
 import { type EdmKind, type LookupTargets, type SchemaEntity, SchemaMetadata } from './schema-metadata';
 import type { SchemaProblem } from './schema-problem';
 
-/** A local column, with its length when the store reports one (`varchar(100)` -> 100). */
-export type CheckedColumn = ColumnDescription & { readonly maxLength?: number };
+/**
+ * A local column as `store.describe()` reports it: a string column's `maxLength` is its declared
+ * length (`varchar(100)` -> 100); a string column without one is unbounded (`text`).
+ */
+export type CheckedColumn = ColumnDescription;
 
 /** One model to check: a synced model class fits (`name`, `static migrator`). */
 export interface CheckedModel {
   readonly name: string;
   readonly migrator?: Migrator | null;
-  /** The model's local columns; without them the length checks are skipped. */
+  /**
+   * The model's local columns (`store.describe(table)`); without them the length checks are skipped.
+   * A string column without `maxLength` counts as unbounded.
+   */
   readonly columns?: readonly CheckedColumn[];
 }
 
@@ -123,25 +134,16 @@ function checkField(
       });
       continue;
     }
-    if (attribute.kind === 'string' && column?.maxLength !== undefined && codec.attributes === undefined) {
-      const known = knownMaxLength(entity, attribute, options.maxLengths);
-      if (known !== undefined && column.maxLength < known.maxLength) {
-        problems.push({
-          kind: 'column-too-short',
-          model: model.name,
-          field,
-          attribute: name,
-          message: `column ${column.column} holds ${column.maxLength} characters, CDMS ${entity.name}.${name} up to ${describeMaxLength(known)}`,
-        });
-      } else if (known !== undefined && column.maxLength > known.maxLength) {
-        problems.push({
-          kind: 'attribute-too-short',
-          model: model.name,
-          field,
-          attribute: name,
-          message: `column ${column.column} allows ${column.maxLength} characters, CDMS ${entity.name}.${name} holds at most ${describeMaxLength(known)}`,
-        });
-      }
+    if (attribute.kind === 'string' && column !== undefined && codec.attributes === undefined) {
+      const problem = checkLength(
+        entity,
+        model.name,
+        field,
+        name,
+        column,
+        knownMaxLength(entity, attribute, options.maxLengths),
+      );
+      if (problem !== undefined) problems.push(problem);
     }
     if (attribute.kind === 'lookup') {
       const problem = checkLookupTarget(schema, entity, model.name, field, codec, options);
@@ -149,6 +151,51 @@ function checkField(
     }
   }
   return problems;
+}
+
+/**
+ * Both directions of a string attribute with a known CDMS length: a declared column length below it
+ * (`column-too-short`), or above it, or no length at all on a string column (`text`: it allows
+ * anything), so CDMS cannot hold every local value (`attribute-too-short`).
+ */
+function checkLength(
+  entity: SchemaEntity,
+  model: string,
+  field: string,
+  attribute: string,
+  column: CheckedColumn,
+  known: KnownMaxLength | undefined,
+): SchemaProblem | undefined {
+  if (known === undefined || column.type !== 'string') return undefined;
+  const cdms = `CDMS ${entity.name}.${attribute}`;
+  if (column.maxLength === undefined) {
+    return {
+      kind: 'attribute-too-short',
+      model,
+      field,
+      attribute,
+      message: `column ${column.column} has no maximum length, ${cdms} holds at most ${describeMaxLength(known)}`,
+    };
+  }
+  if (column.maxLength < known.maxLength) {
+    return {
+      kind: 'column-too-short',
+      model,
+      field,
+      attribute,
+      message: `column ${column.column} holds ${column.maxLength} characters, ${cdms} up to ${describeMaxLength(known)}`,
+    };
+  }
+  if (column.maxLength > known.maxLength) {
+    return {
+      kind: 'attribute-too-short',
+      model,
+      field,
+      attribute,
+      message: `column ${column.column} allows ${column.maxLength} characters, ${cdms} holds at most ${describeMaxLength(known)}`,
+    };
+  }
+  return undefined;
 }
 
 function checkLookupTarget(

@@ -52,9 +52,9 @@ export async function checkSyncModels(
   const document = await resolveSyncMetadata(cdms, metadata);
   const checked = await Promise.all(
     models.map(async (Model) => {
-      const columns = (await store.describe(Model.table).catch(() => undefined)) as
-        | readonly CheckedColumn[]
-        | undefined;
+      const columns: readonly CheckedColumn[] | undefined = await store
+        .describe(Model.table)
+        .catch(() => undefined);
       return {
         name: Model.name,
         migrator: Model.migrator ?? null,
