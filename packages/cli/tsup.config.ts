@@ -9,8 +9,8 @@ const define = { __CLI_VERSION__: JSON.stringify(version) };
 
 export default defineConfig([
   // The programmatic API (createProgram, loadConfig, defineConfig …): ESM + CJS + declarations.
-  // Both builds run at once: this one's clean must leave the binary alone.
-  libraryBuild({ define, clean: ['!bin.js', '!bin.js.map'] }),
+  // `libraryBuild` empties `dist/` once, before any of these builds runs.
+  ...libraryBuild({ define }),
   // The `cdms-sync` binary: ESM only, with its shebang.
   {
     entry: { bin: 'src/bin.ts' },
