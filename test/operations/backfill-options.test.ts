@@ -103,8 +103,9 @@ describeEachDatabase(databases, (database) => {
     seedAccounts(emulator, 260);
     const { sync, client, Organisation } = openSync(knex, emulator, tables);
     const pageRequests = () =>
-      emulator.requests.filter((request) => request.path.endsWith('/AccountSet') && request.query.$top !== '1')
-        .length;
+      emulator.requests.filter(
+        (request) => request.path.endsWith('/AccountSet') && request.query.$top !== '1',
+      ).length;
     // At each commit: the page requests sent so far (arrived at the emulator, or still on their way).
     const requestedAtCommit: number[] = [];
     await sync.backfill([Organisation], {
