@@ -81,6 +81,47 @@ describeEachDatabase(databases, (database) => {
     expect(local).toEqual(cdms);
   });
 
+  it('planning sends its $skip probes several at once and still cuts seconds holding more than rangeRows', async () => {
+    // 40 records a second, ranges of 30: every second is a range of its own, and probes sent
+    // together from one start land in seconds already cut.
+    seedAccounts(emulator, 400, { perSecond: 40 });
+    const { sync, client, Organisation } = openSync(knex, emulator, tables);
+    const ranges = await sync.planBackfill(Organisation, { rangeRows: 30, concurrency: 4 });
+    expect(client.stats().budget.maxInFlight).toBeGreaterThan(1);
+    expect(ranges.map((range) => [range.lower?.getTime(), range.upper?.getTime()])).toEqual(
+      Array.from({ length: 12 }, (_, index) => [
+        index === 0 ? undefined : Date.UTC(2020, 0, 1, 0, 0, index - 1),
+        index === 11 ? undefined : Date.UTC(2020, 0, 1, 0, 0, index),
+      ]),
+    );
+    await sync.backfill([Organisation], { concurrency: 4 });
+    const { cdms, local } = await compareStores(knex, emulator, tables);
+    expect(local).toEqual(cdms);
+  });
+
+  it("a range's next page is requested while its current page is imported", async () => {
+    seedAccounts(emulator, 260);
+    const { sync, client, Organisation } = openSync(knex, emulator, tables);
+    const pageRequests = () =>
+      emulator.requests.filter(
+        (request) => request.path.endsWith('/AccountSet') && request.query.$top !== '1',
+      ).length;
+    // At each commit: the page requests sent so far (arrived at the emulator, or still on their way).
+    const requestedAtCommit: number[] = [];
+    await sync.backfill([Organisation], {
+      concurrency: 1,
+      onProgress: () => {
+        const { inFlight, queued } = client.stats().budget;
+        requestedAtCommit.push(Math.max(pageRequests(), pageRequests() + inFlight + queued));
+      },
+    });
+    expect(pageRequests()).toBe(6);
+    // When page n is committed, page n + 1 has been asked for already (the last page has none).
+    expect(requestedAtCommit.slice(0, 5).map((requested, page) => requested >= page + 2)).toEqual(
+      Array(5).fill(true),
+    );
+  });
+
   it('a child backfilled before its parent gets the parents in batches, not one request per row', async () => {
     const accounts = seedAccounts(emulator, 200);
     seedContacts(emulator, accounts);

@@ -78,7 +78,7 @@ function seedAccounts(emulator: CdmsEmulator, records: number): void {
 
 function runChild(job: BackfillJob): Promise<BackfillOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    const child = spawn(process.execPath, ['--conditions=@cdms-sync/source', '--import', 'tsx', CHILD], {
       env: { ...process.env, BENCH_BACKFILL: JSON.stringify(job) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { ODataFilter } from '@cdms-sync/cdms-client';
+import type { CdmsPage, ODataFilter } from '@cdms-sync/cdms-client';
 import { LeaseHeldError } from '../errors/errors';
 import { BASE_ATTRIBUTES } from '../migrator/migrator';
 import type { ModelMeta } from '../model/model-meta';
@@ -68,16 +68,33 @@ export async function backfillRange(
   let range: BackfillRangeState = { ...start, owner };
   let rows = 0;
   let pages = 0;
+  let upcoming: Promise<IteratorResult<CdmsPage, void>> | undefined;
   try {
-    const pagesOfRange = engine.cdms.pages(meta.migrator.service, {
-      filter: rangeFilter(range),
-      select: selectAttributes,
-      orderBy: [
-        { attribute: BASE_ATTRIBUTES.created, direction: 'asc' },
-        { attribute: meta.migrator.primaryKeyAttribute, direction: 'asc' },
-      ],
-    });
-    for await (const page of pagesOfRange) {
+    const pagesOfRange = engine.cdms
+      .pages(meta.migrator.service, {
+        filter: rangeFilter(range),
+        select: selectAttributes,
+        orderBy: [
+          { attribute: BASE_ATTRIBUTES.created, direction: 'asc' },
+          { attribute: meta.migrator.primaryKeyAttribute, direction: 'asc' },
+        ],
+      })
+      [Symbol.asyncIterator]();
+    // One page ahead: the next page is fetched while this one is imported (memory stays at two
+    // pages per range). A prefetched page is not checkpointed: a killed process loses it, the
+    // resumed walk fetches it again from the cursor.
+    upcoming = pagesOfRange.next();
+    while (upcoming) {
+      const fetched = await upcoming;
+      upcoming = undefined;
+      if (fetched.done) break;
+      const page = fetched.value;
+      if (page.next !== undefined && !options.signal?.aborted) {
+        const prefetch = pagesOfRange.next();
+        // Awaited on the next turn; an import failing first must not leave it unhandled.
+        prefetch.catch(() => {});
+        upcoming = prefetch;
+      }
       const last = page.results.at(-1);
       const next: BackfillRangeState = {
         ...range,
@@ -103,6 +120,9 @@ export async function backfillRange(
       if (!range.done && options.signal?.aborted) break;
     }
   } finally {
+    // Stopped with a page still being fetched (abort, failure): let its request end first, so no
+    // request outlives the call; the page is dropped (it was never checkpointed).
+    if (upcoming) await upcoming.catch(() => {});
     if (!range.done) await state.releaseRange(meta.table, range.rangeId, owner).catch(() => {});
   }
   return { range, rows, pages, aborted: !range.done };

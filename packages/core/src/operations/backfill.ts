@@ -98,6 +98,7 @@ async function backfillModel(
 ): Promise<ModelBackfillReport> {
   const started = Date.now();
   const planned = await planBackfill(services, meta, {
+    concurrency,
     ...(options.rangeRows === undefined ? {} : { rangeRows: options.rangeRows }),
   });
   const totals = new Map(planned.map((range) => [range.rangeId, range]));
