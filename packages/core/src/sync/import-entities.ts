@@ -53,38 +53,66 @@ export async function importEntities(
     await toLocalRows(services, meta, resolved, entities, depth, undecodable),
   );
   if (rows.length === 0) return [];
-  return store.transaction(async () => {
-    const { result, rows: upserted } = await upsertEachStorable(services, meta, rows);
-    services.importFailures.clear(meta.Model.name, [
-      ...result.inserted,
-      ...result.updated,
-      ...result.unchanged,
-    ]);
-    const versionRefreshed =
-      resolved.versioned && result.unchanged.length > 0
-        ? await refreshNewerVersions(services, meta, upserted, result.unchanged)
-        : [];
-    const readBack = result.stored
-      ? versionRefreshed
-      : [...result.inserted, ...result.updated, ...versionRefreshed];
-    const stored = [
-      ...(result.stored ?? []),
-      ...(readBack.length > 0
-        ? await store.find(meta.table, {
-            where: whereIn('cdmsPk', readBack),
-            orderBy: [{ field: 'id', direction: 'asc' }],
-          })
-        : []),
-    ];
-    if (stored.length === 0) return stored;
-    await services.history.recordMany(meta.table, stored, 'cdms-refresh');
-    services.logger?.debug('CDMS refresh', {
-      model: meta.Model.name,
-      inserted: result.inserted.length,
-      updated: result.updated.length,
-    });
-    return stored;
+  try {
+    // Optimistic: the page's batch upsert is the first statement of this transaction (or of its
+    // savepoint, inside a caller's transaction), so a refusal rolls back nothing else.
+    return await store.transaction(() => storePage(services, meta, resolved, rows, 'batch'));
+  } catch (error) {
+    if (!(error instanceof RefusedBatch)) throw error;
+    const refusal = error.cause;
+    return store.transaction(() => storePage(services, meta, resolved, rows, { refusal }));
+  }
+}
+
+/** The page's batch upsert was refused by the database (`cause`): retry it row by row. */
+class RefusedBatch extends Error {}
+
+/**
+ * One page in the current transaction: the upsert (the whole batch, or each row under its own
+ * savepoint with refused rows reported), `VersionNumber` refreshes, history, and the stored rows.
+ */
+async function storePage(
+  services: SyncServices,
+  meta: ModelMeta,
+  resolved: ResolvedModel,
+  rows: readonly SyncedRow[],
+  mode: 'batch' | { readonly refusal: unknown },
+): Promise<Row[]> {
+  const { store } = services;
+  let result: UpsertResult;
+  let upserted: readonly SyncedRow[] = rows;
+  if (mode === 'batch') {
+    try {
+      result = await store.upsertIfNewer(meta.table, rows);
+    } catch (error) {
+      throw new RefusedBatch('The page was refused as a whole', { cause: error });
+    }
+  } else {
+    ({ result, rows: upserted } = await upsertEachRow(services, meta, rows, mode.refusal));
+  }
+  services.importFailures.clear(meta.Model.name, [...result.inserted, ...result.updated, ...result.unchanged]);
+  const versionRefreshed =
+    resolved.versioned && result.unchanged.length > 0
+      ? await refreshNewerVersions(services, meta, upserted, result.unchanged)
+      : [];
+  const readBack = result.stored ? versionRefreshed : [...result.inserted, ...result.updated, ...versionRefreshed];
+  const stored = [
+    ...(result.stored ?? []),
+    ...(readBack.length > 0
+      ? await store.find(meta.table, {
+          where: whereIn('cdmsPk', readBack),
+          orderBy: [{ field: 'id', direction: 'asc' }],
+        })
+      : []),
+  ];
+  if (stored.length === 0) return stored;
+  await services.history.recordMany(meta.table, stored, 'cdms-refresh');
+  services.logger?.debug('CDMS refresh', {
+    model: meta.Model.name,
+    inserted: result.inserted.length,
+    updated: result.updated.length,
   });
+  return stored;
 }
 
 /**
@@ -114,23 +142,21 @@ function storableRows(
 const NO_ROWS: UpsertResult = { inserted: [], updated: [], unchanged: [], stored: [] };
 
 /**
- * `upsertIfNewer` of a page in one statement (under a savepoint); when the database refuses it (a
- * CHECK, a foreign key, a trigger … that `validateRow` cannot know), each row on its own, so that
- * one unstorable record never breaks the reads of its whole page. Refused rows are reported.
+ * `upsertIfNewer` of each row on its own (under a savepoint), after the database refused the page
+ * as one statement (a CHECK, a foreign key, a trigger … that `validateRow` cannot know), so that one
+ * unstorable record never breaks the reads of its whole page. Refused rows are reported; a page of
+ * one row is that row's `refusal`.
  */
-async function upsertEachStorable(
+async function upsertEachRow(
   services: SyncServices,
   meta: ModelMeta,
   rows: readonly SyncedRow[],
+  refusal: unknown,
 ): Promise<{ result: UpsertResult; rows: SyncedRow[] }> {
   const { store } = services;
-  try {
-    return { result: await store.transaction(() => store.upsertIfNewer(meta.table, rows)), rows: [...rows] };
-  } catch (error) {
-    if (rows.length === 1) {
-      reportRefused(services, meta, rows[0] as SyncedRow, error);
-      return { result: NO_ROWS, rows: [] };
-    }
+  if (rows.length === 1) {
+    reportRefused(services, meta, rows[0] as SyncedRow, refusal);
+    return { result: NO_ROWS, rows: [] };
   }
   const results: UpsertResult[] = [];
   const upserted: SyncedRow[] = [];
