@@ -5,7 +5,7 @@ import type { ModelClass } from '../model/model-class';
 import { type ModelMeta, type ResolvedModel, VERSION_ATTRIBUTE, VERSION_FIELD } from '../model/model-meta';
 import { normaliseGuid } from '../query/guid';
 import type { WhereNode } from '../query/where-node';
-import type { Row, SyncedRow, UpsertResult } from '../store/local-store';
+import type { Row, SyncedRow, UpsertOptions, UpsertResult } from '../store/local-store';
 import { pagesByGuids } from './pages-by-guids';
 import { isNewerVersion, toTime, versionOf } from './record-version';
 import { whereEquals, whereIn } from './store-where';
@@ -81,18 +81,20 @@ async function storePage(
   const { store } = services;
   let result: UpsertResult;
   let upserted: readonly SyncedRow[] = rows;
+  // Equal `modified`, greater `VersionNumber` (two CDMS writes within one second) is newer too.
+  const options: UpsertOptions | undefined = resolved.versioned ? { versionField: VERSION_FIELD } : undefined;
   if (mode === 'batch') {
     try {
-      result = await store.upsertIfNewer(meta.table, rows);
+      result = await store.upsertIfNewer(meta.table, rows, options);
     } catch (error) {
       throw new RefusedBatch('The page was refused as a whole', { cause: error });
     }
   } else {
-    ({ result, rows: upserted } = await upsertEachRow(services, meta, rows, mode.refusal));
+    ({ result, rows: upserted } = await upsertEachRow(services, meta, rows, options, mode.refusal));
   }
   services.importFailures.clear(meta.Model.name, [...result.inserted, ...result.updated, ...result.unchanged]);
   const versionRefreshed =
-    resolved.versioned && result.unchanged.length > 0
+    resolved.versioned && !result.versionCompared && result.unchanged.length > 0
       ? await refreshNewerVersions(services, meta, upserted, result.unchanged)
       : [];
   const readBack = result.stored ? versionRefreshed : [...result.inserted, ...result.updated, ...versionRefreshed];
@@ -151,6 +153,7 @@ async function upsertEachRow(
   services: SyncServices,
   meta: ModelMeta,
   rows: readonly SyncedRow[],
+  options: UpsertOptions | undefined,
   refusal: unknown,
 ): Promise<{ result: UpsertResult; rows: SyncedRow[] }> {
   const { store } = services;
@@ -162,7 +165,7 @@ async function upsertEachRow(
   const upserted: SyncedRow[] = [];
   for (const row of rows) {
     try {
-      results.push(await store.transaction(() => store.upsertIfNewer(meta.table, [row])));
+      results.push(await store.transaction(() => store.upsertIfNewer(meta.table, [row], options)));
       upserted.push(row);
     } catch (error) {
       reportRefused(services, meta, row, error);
@@ -172,6 +175,7 @@ async function upsertEachRow(
     inserted: results.flatMap((result) => result.inserted),
     updated: results.flatMap((result) => result.updated),
     unchanged: results.flatMap((result) => result.unchanged),
+    versionCompared: results.every((result) => result.versionCompared === true),
     ...(results.every((result) => result.stored)
       ? {
           stored: [

@@ -1,0 +1,40 @@
+import { startCdmsEmulator } from '../../../packages/cdms-client/src/emulator/index';
+import { CdmsClient } from '../../../packages/cdms-client/src/index';
+import { createSync } from '../../../packages/core/src/index';
+import { knexStore } from '../../../packages/knex/src/index';
+import { openBenchDatabases } from '../support/bench-databases';
+import { createBenchTables, defineOrganisation } from './organisation-model';
+
+const { databases } = await openBenchDatabases(['pglite']);
+const database = databases[0]!;
+await createBenchTables(database.knex);
+const emulator = await startCdmsEmulator({});
+const client = new CdmsClient({ baseUrl: emulator.url });
+const sync = createSync({ store: knexStore(database.knex), cdms: client });
+const Organisation = defineOrganisation();
+sync.register(Organisation);
+let log: string[] | undefined;
+database.knex.on('query', (q: { sql: string }) => log?.push(q.sql));
+async function trace(name: string, fn: () => Promise<unknown>) {
+  log = [];
+  await fn();
+  console.log(`== ${name}: ${log.length}`);
+  for (const s of log) console.log('   ', s.slice(0, 160));
+  log = undefined;
+}
+await Organisation.objects.skipCdms().count();
+const subject = await Organisation.objects.create({ name: 'S', ukOrganisation: true });
+await trace('create', () => Organisation.objects.create({ name: 'C', ukOrganisation: true }));
+await trace('get', () => Organisation.objects.get({ id: subject.id }));
+emulator.editAsCdmsUser('Account', subject.cdmsPk as string, { Name: 'Edited' });
+await trace('get refresh', () => Organisation.objects.get({ id: subject.id }));
+subject.name = 'Saved';
+await trace('save', () => subject.save());
+const victim = await Organisation.objects.create({ name: 'V', ukOrganisation: true });
+await trace('delete', () => victim.delete());
+emulator.seed('Account', Array.from({ length: 120 }, (_, i) => ({ Name: `Imp-${String(i).padStart(3, '0')}` })));
+await trace('filter import', () => Organisation.objects.filter({ name__startswith: 'Imp-' }));
+await trace('filter again', () => Organisation.objects.filter({ name__startswith: 'Imp-' }));
+await trace('count', () => Organisation.objects.filter({ name__startswith: 'Imp-' }).count());
+await emulator.close?.();
+process.exit(0);
