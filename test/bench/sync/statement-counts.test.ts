@@ -59,7 +59,9 @@ async function statementsOf(run: () => Promise<unknown>): Promise<string[]> {
 function seed(emulator: CdmsEmulator, prefix: string): void {
   emulator.seed(
     'Account',
-    Array.from({ length: IMPORTED_ROWS }, (_, index) => ({ Name: `${prefix}${String(index).padStart(3, '0')}` })),
+    Array.from({ length: IMPORTED_ROWS }, (_, index) => ({
+      Name: `${prefix}${String(index).padStart(3, '0')}`,
+    })),
   );
 }
 
@@ -91,14 +93,18 @@ describe('sync bench: SQL statements per operation', () => {
   it('a 3-page import runs 13 statements: BEGIN, upsert, history, COMMIT per page, then the select', async () => {
     seed(syncEmulator, 'Imported-');
     seed(baselineEmulator, 'Imported-');
-    const statements = await statementsOf(() => Organisation.objects.filter({ name__startswith: 'Imported-' }));
+    const statements = await statementsOf(() =>
+      Organisation.objects.filter({ name__startswith: 'Imported-' }),
+    );
     expect(statements).toHaveLength(13);
     expect(statements.filter((sql) => /^(savepoint|release)/i.test(sql))).toEqual([]);
     expect(await statementsOf(() => baseline.filterByNamePrefix('Imported-'))).toHaveLength(13);
   });
 
   it('a 3-page filter of rows in sync runs 10 statements, no savepoint and no read-back (as the baseline)', async () => {
-    const statements = await statementsOf(() => Organisation.objects.filter({ name__startswith: 'Imported-' }));
+    const statements = await statementsOf(() =>
+      Organisation.objects.filter({ name__startswith: 'Imported-' }),
+    );
     expect(statements).toHaveLength(10);
     expect(await statementsOf(() => baseline.filterByNamePrefix('Imported-'))).toHaveLength(10);
   });
@@ -118,7 +124,9 @@ describe('sync bench: SQL statements per operation', () => {
       Organisation.objects.create({ name: 'Created', ukOrganisation: true }),
     );
     expect(statements).toHaveLength(6);
-    expect(await statementsOf(() => baseline.create({ name: 'Created', ukOrganisation: true }))).toHaveLength(5);
+    expect(await statementsOf(() => baseline.create({ name: 'Created', ukOrganisation: true }))).toHaveLength(
+      5,
+    );
   });
 
   it(`pages hold ${PAGE_ROWS} rows (the counts above assume 3 pages)`, async () => {

@@ -92,12 +92,18 @@ async function storePage(
   } else {
     ({ result, rows: upserted } = await upsertEachRow(services, meta, rows, options, mode.refusal));
   }
-  services.importFailures.clear(meta.Model.name, [...result.inserted, ...result.updated, ...result.unchanged]);
+  services.importFailures.clear(meta.Model.name, [
+    ...result.inserted,
+    ...result.updated,
+    ...result.unchanged,
+  ]);
   const versionRefreshed =
     resolved.versioned && !result.versionCompared && result.unchanged.length > 0
       ? await refreshNewerVersions(services, meta, upserted, result.unchanged)
       : [];
-  const readBack = result.stored ? versionRefreshed : [...result.inserted, ...result.updated, ...versionRefreshed];
+  const readBack = result.stored
+    ? versionRefreshed
+    : [...result.inserted, ...result.updated, ...versionRefreshed];
   const stored = [
     ...(result.stored ?? []),
     ...(readBack.length > 0

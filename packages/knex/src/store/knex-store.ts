@@ -340,7 +340,9 @@ export class KnexStore implements LocalStore {
       modifiedColumn: modifiedColumn.column,
       idColumn: info.column(this.#columnName('id'))?.column,
       versionColumn:
-        options.versionField === undefined ? undefined : info.column(this.#columnName(options.versionField))?.column,
+        options.versionField === undefined
+          ? undefined
+          : info.column(this.#columnName(options.versionField))?.column,
       rows: encoded,
       decodeModified: (value) => decodeValue(this.dialect, modifiedColumn, value) as Date,
       decodeRow: (row) => this.#decodeRow(info, row),
