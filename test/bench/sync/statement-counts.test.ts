@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 /** The SQL statements `run` makes. */
-async function statementsOf(run: () => Promise<unknown>): Promise<string[]> {
+async function statementsOf(run: () => PromiseLike<unknown>): Promise<string[]> {
   const statements: string[] = [];
   const record = (query: { sql: string }) => statements.push(query.sql);
   knex.on('query', record);
