@@ -129,6 +129,18 @@ describe('sync bench: SQL statements per operation', () => {
     );
   });
 
+  it('save runs 7 statements and delete 5: the baseline 5 and 5 (history written before CDMS, completed after)', async () => {
+    const subject = await Organisation.objects.create({ name: 'To save', ukOrganisation: true });
+    subject.name = 'Saved';
+    expect(await statementsOf(() => subject.save())).toHaveLength(7);
+    expect(await statementsOf(() => subject.delete())).toHaveLength(5);
+    const mirror = await baseline.create({ name: 'To save', ukOrganisation: true });
+    expect(
+      await statementsOf(() => baseline.save(mirror.id, { name: 'Saved', ukOrganisation: true })),
+    ).toHaveLength(5);
+    expect(await statementsOf(() => baseline.delete(mirror.id))).toHaveLength(5);
+  });
+
   it(`pages hold ${PAGE_ROWS} rows (the counts above assume 3 pages)`, async () => {
     const seen = syncEmulator.requests.length;
     await Organisation.objects.filter({ name__startswith: 'Imported-' }).count();
