@@ -173,6 +173,7 @@ export type {
   StoreAggregation,
   StoreCapabilities,
   SyncedRow,
+  UpsertOptions,
   UpsertResult,
 } from './store/local-store';
 export type { SyncLease, SyncLeases } from './store/sync-leases';

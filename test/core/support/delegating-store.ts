@@ -29,7 +29,7 @@ export function delegatingStore(base: LocalStore): LocalStore {
     bulkInsert: (table, rows) => base.bulkInsert(table, rows),
     update: (table, where, values) => base.update(table, where, values),
     delete: (table, where) => base.delete(table, where),
-    upsertIfNewer: (table, rows) => base.upsertIfNewer(table, rows),
+    upsertIfNewer: (table, rows, options) => base.upsertIfNewer(table, rows, options),
     close: () => base.close(),
   };
 }

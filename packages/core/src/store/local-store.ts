@@ -51,6 +51,17 @@ export interface FindOptions {
 /** A row for `upsertIfNewer`: it must carry `cdmsPk` and `modified`. */
 export type SyncedRow = Row & { cdmsPk: string; modified: Date };
 
+/** Options of `LocalStore.upsertIfNewer`. */
+export interface UpsertOptions {
+  /**
+   * A numeric field (CDMS `VersionNumber`) that breaks ties of `modified`: a row with an equal
+   * `modified` and a greater version (or a stored version that is null) counts as newer. A row
+   * without a version never wins a tie. Optional for stores: see `UpsertResult.versionCompared`.
+   * @default undefined (only `modified` is compared)
+   */
+  readonly versionField?: string;
+}
+
 /** Which rows `upsertIfNewer` inserted, updated, or left alone because the stored one was as new or newer. */
 export interface UpsertResult {
   readonly inserted: readonly string[];
@@ -62,6 +73,11 @@ export interface UpsertResult {
    * leaves it out, and core reads the rows back instead.
    */
   readonly stored?: readonly Row[];
+  /**
+   * True when the store applied `UpsertOptions.versionField`: the `unchanged` rows are then as
+   * new as or newer than the given ones by version too.
+   */
+  readonly versionCompared?: boolean;
 }
 
 /** An aggregate function of `LocalStore.aggregate`. */
@@ -116,8 +132,11 @@ export interface LocalStore {
   /**
    * Insert each row by `cdmsPk`, or update the stored one only where its `modified` is older.
    * Atomic per row: two processes refreshing the same record can never move it back in time.
+   * With `options.versionField`, a store may also update a stored row whose `modified` is equal
+   * and whose version is smaller (or missing), in the same statement; it then says so with
+   * `UpsertResult.versionCompared` (core otherwise compares the versions of unchanged rows itself).
    */
-  upsertIfNewer(table: string, rows: readonly SyncedRow[]): Promise<UpsertResult>;
+  upsertIfNewer(table: string, rows: readonly SyncedRow[], options?: UpsertOptions): Promise<UpsertResult>;
   /**
    * Optional: aggregates over the rows matching `where`, in one query
    * (`SELECT count(f) AS "a", sum(g) AS "b" … FROM table WHERE …`), keyed as given. `count` counts

@@ -5,7 +5,7 @@ import type { ModelClass } from '../model/model-class';
 import { type ModelMeta, type ResolvedModel, VERSION_ATTRIBUTE, VERSION_FIELD } from '../model/model-meta';
 import { normaliseGuid } from '../query/guid';
 import type { WhereNode } from '../query/where-node';
-import type { Row, SyncedRow, UpsertResult } from '../store/local-store';
+import type { Row, SyncedRow, UpsertOptions, UpsertResult } from '../store/local-store';
 import { pagesByGuids } from './pages-by-guids';
 import { isNewerVersion, toTime, versionOf } from './record-version';
 import { whereEquals, whereIn } from './store-where';
@@ -53,38 +53,74 @@ export async function importEntities(
     await toLocalRows(services, meta, resolved, entities, depth, undecodable),
   );
   if (rows.length === 0) return [];
-  return store.transaction(async () => {
-    const { result, rows: upserted } = await upsertEachStorable(services, meta, rows);
-    services.importFailures.clear(meta.Model.name, [
-      ...result.inserted,
-      ...result.updated,
-      ...result.unchanged,
-    ]);
-    const versionRefreshed =
-      resolved.versioned && result.unchanged.length > 0
-        ? await refreshNewerVersions(services, meta, upserted, result.unchanged)
-        : [];
-    const readBack = result.stored
-      ? versionRefreshed
-      : [...result.inserted, ...result.updated, ...versionRefreshed];
-    const stored = [
-      ...(result.stored ?? []),
-      ...(readBack.length > 0
-        ? await store.find(meta.table, {
-            where: whereIn('cdmsPk', readBack),
-            orderBy: [{ field: 'id', direction: 'asc' }],
-          })
-        : []),
-    ];
-    if (stored.length === 0) return stored;
-    await services.history.recordMany(meta.table, stored, 'cdms-refresh');
-    services.logger?.debug('CDMS refresh', {
-      model: meta.Model.name,
-      inserted: result.inserted.length,
-      updated: result.updated.length,
-    });
-    return stored;
+  try {
+    // Optimistic: the page's batch upsert is the first statement of this transaction (or of its
+    // savepoint, inside a caller's transaction), so a refusal rolls back nothing else.
+    return await store.transaction(() => storePage(services, meta, resolved, rows, 'batch'));
+  } catch (error) {
+    if (!(error instanceof RefusedBatch)) throw error;
+    const refusal = error.cause;
+    return store.transaction(() => storePage(services, meta, resolved, rows, { refusal }));
+  }
+}
+
+/** The page's batch upsert was refused by the database (`cause`): retry it row by row. */
+class RefusedBatch extends Error {}
+
+/**
+ * One page in the current transaction: the upsert (the whole batch, or each row under its own
+ * savepoint with refused rows reported), `VersionNumber` refreshes, history, and the stored rows.
+ */
+async function storePage(
+  services: SyncServices,
+  meta: ModelMeta,
+  resolved: ResolvedModel,
+  rows: readonly SyncedRow[],
+  mode: 'batch' | { readonly refusal: unknown },
+): Promise<Row[]> {
+  const { store } = services;
+  let result: UpsertResult;
+  let upserted: readonly SyncedRow[] = rows;
+  // Equal `modified`, greater `VersionNumber` (two CDMS writes within one second) is newer too.
+  const options: UpsertOptions | undefined = resolved.versioned ? { versionField: VERSION_FIELD } : undefined;
+  if (mode === 'batch') {
+    try {
+      result = await store.upsertIfNewer(meta.table, rows, options);
+    } catch (error) {
+      throw new RefusedBatch('The page was refused as a whole', { cause: error });
+    }
+  } else {
+    ({ result, rows: upserted } = await upsertEachRow(services, meta, rows, options, mode.refusal));
+  }
+  services.importFailures.clear(meta.Model.name, [
+    ...result.inserted,
+    ...result.updated,
+    ...result.unchanged,
+  ]);
+  const versionRefreshed =
+    resolved.versioned && !result.versionCompared && result.unchanged.length > 0
+      ? await refreshNewerVersions(services, meta, upserted, result.unchanged)
+      : [];
+  const readBack = result.stored
+    ? versionRefreshed
+    : [...result.inserted, ...result.updated, ...versionRefreshed];
+  const stored = [
+    ...(result.stored ?? []),
+    ...(readBack.length > 0
+      ? await store.find(meta.table, {
+          where: whereIn('cdmsPk', readBack),
+          orderBy: [{ field: 'id', direction: 'asc' }],
+        })
+      : []),
+  ];
+  if (stored.length === 0) return stored;
+  await services.history.recordMany(meta.table, stored, 'cdms-refresh');
+  services.logger?.debug('CDMS refresh', {
+    model: meta.Model.name,
+    inserted: result.inserted.length,
+    updated: result.updated.length,
   });
+  return stored;
 }
 
 /**
@@ -114,29 +150,28 @@ function storableRows(
 const NO_ROWS: UpsertResult = { inserted: [], updated: [], unchanged: [], stored: [] };
 
 /**
- * `upsertIfNewer` of a page in one statement (under a savepoint); when the database refuses it (a
- * CHECK, a foreign key, a trigger … that `validateRow` cannot know), each row on its own, so that
- * one unstorable record never breaks the reads of its whole page. Refused rows are reported.
+ * `upsertIfNewer` of each row on its own (under a savepoint), after the database refused the page
+ * as one statement (a CHECK, a foreign key, a trigger … that `validateRow` cannot know), so that one
+ * unstorable record never breaks the reads of its whole page. Refused rows are reported; a page of
+ * one row is that row's `refusal`.
  */
-async function upsertEachStorable(
+async function upsertEachRow(
   services: SyncServices,
   meta: ModelMeta,
   rows: readonly SyncedRow[],
+  options: UpsertOptions | undefined,
+  refusal: unknown,
 ): Promise<{ result: UpsertResult; rows: SyncedRow[] }> {
   const { store } = services;
-  try {
-    return { result: await store.transaction(() => store.upsertIfNewer(meta.table, rows)), rows: [...rows] };
-  } catch (error) {
-    if (rows.length === 1) {
-      reportRefused(services, meta, rows[0] as SyncedRow, error);
-      return { result: NO_ROWS, rows: [] };
-    }
+  if (rows.length === 1) {
+    reportRefused(services, meta, rows[0] as SyncedRow, refusal);
+    return { result: NO_ROWS, rows: [] };
   }
   const results: UpsertResult[] = [];
   const upserted: SyncedRow[] = [];
   for (const row of rows) {
     try {
-      results.push(await store.transaction(() => store.upsertIfNewer(meta.table, [row])));
+      results.push(await store.transaction(() => store.upsertIfNewer(meta.table, [row], options)));
       upserted.push(row);
     } catch (error) {
       reportRefused(services, meta, row, error);
@@ -146,6 +181,7 @@ async function upsertEachStorable(
     inserted: results.flatMap((result) => result.inserted),
     updated: results.flatMap((result) => result.updated),
     unchanged: results.flatMap((result) => result.unchanged),
+    versionCompared: results.every((result) => result.versionCompared === true),
     ...(results.every((result) => result.stored)
       ? {
           stored: [

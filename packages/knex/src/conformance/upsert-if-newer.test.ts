@@ -86,6 +86,51 @@ describeEachDatabase(databases, (database) => {
     });
   });
 
+  it('versionField: an equal modified with a greater (or first) version updates in the same statement', async () => {
+    const versioned = (cdmsPk: string, seconds: number, name: string, cdmsVersion: string | null) =>
+      row(cdmsPk, seconds, name, { cdmsVersion });
+    await store.upsertIfNewer(table, [
+      versioned('a', 10, 'a1', '5'),
+      versioned('b', 10, 'b1', '5'),
+      versioned('c', 10, 'c1', null),
+      versioned('d', 10, 'd1', '5'),
+    ]);
+    statements.length = 0;
+    const result = await store.upsertIfNewer(
+      table,
+      [
+        versioned('a', 10, 'greater', '6'), // tie, greater version: updated
+        versioned('b', 10, 'equal', '5'), // tie, same version: unchanged
+        versioned('c', 10, 'first', '1'), // tie, the stored row has no version: updated
+        versioned('d', 10, 'none', null), // tie, no version given: unchanged
+      ],
+      { versionField: 'cdmsVersion' },
+    );
+    const writes = statements.filter((sql) => !/^(begin|commit|savepoint|release)/i.test(sql));
+    if (database.name === 'mysql') {
+      // Not compared here: core compares the versions of the unchanged rows itself.
+      expect(result.versionCompared).toBeUndefined();
+      expect(result.unchanged).toEqual(['a', 'b', 'c', 'd']);
+      return;
+    }
+    expect(result).toEqual({
+      inserted: [],
+      updated: ['a', 'c'],
+      unchanged: ['b', 'd'],
+      stored: await found(['a', 'c']),
+      versionCompared: true,
+    });
+    expect(await stored()).toEqual({
+      a: { name: 'greater', modified: at(10) },
+      b: { name: 'b1', modified: at(10) },
+      c: { name: 'first', modified: at(10) },
+      d: { name: 'd1', modified: at(10) },
+    });
+    expect(writes).toHaveLength(database.name === 'sqlite' ? 2 : 1);
+    // Without versionField an equal modified is never newer.
+    expect((await store.upsertIfNewer(table, [versioned('b', 10, 'b2', '9')])).unchanged).toEqual(['b']);
+  });
+
   it('runs one statement per batch on PostgreSQL and PGlite', async () => {
     await store.upsertIfNewer(table, [row('a', 10, 'a1')]);
     statements.length = 0;

@@ -9,6 +9,7 @@ import type {
   StoreCapabilities,
   SyncedRow,
   SyncLeases,
+  UpsertOptions,
   UpsertResult,
   WhereNode,
 } from '@cdms-sync/core';
@@ -307,8 +308,15 @@ export class KnexStore implements LocalStore {
    * //   on conflict ("cdms_pk") do update set "modified" = excluded."modified", "name" = excluded."name"
    * //   where "organisation"."modified" < excluded."modified"
    * //   returning *, (xmax = 0) as "cdms_sync_inserted"
+   * // with { versionField: 'cdmsVersion' }, the same statement where
+   * //   "organisation"."modified" < excluded."modified" or ("organisation"."modified" = excluded."modified"
+   * //   and excluded."cdms_version" > coalesce("organisation"."cdms_version", -1))
    */
-  async upsertIfNewer(table: string, rows: readonly SyncedRow[]): Promise<UpsertResult> {
+  async upsertIfNewer(
+    table: string,
+    rows: readonly SyncedRow[],
+    options: UpsertOptions = {},
+  ): Promise<UpsertResult> {
     if (rows.length === 0) return { inserted: [], updated: [], unchanged: [], stored: [] };
     const info = await this.#table(table);
     const pkColumn = info.columnFor('cdmsPk');
@@ -331,6 +339,10 @@ export class KnexStore implements LocalStore {
       pkColumn: pkColumn.column,
       modifiedColumn: modifiedColumn.column,
       idColumn: info.column(this.#columnName('id'))?.column,
+      versionColumn:
+        options.versionField === undefined
+          ? undefined
+          : info.column(this.#columnName(options.versionField))?.column,
       rows: encoded,
       decodeModified: (value) => decodeValue(this.dialect, modifiedColumn, value) as Date,
       decodeRow: (row) => this.#decodeRow(info, row),

@@ -21,6 +21,11 @@ export interface UpsertContext {
   readonly pkColumn: string;
   readonly modifiedColumn: string;
   readonly idColumn: string | undefined;
+  /**
+   * The version column (`UpsertOptions.versionField`): on PostgreSQL, PGlite and SQLite an equal
+   * `modified` with a greater version updates too; MySQL ignores it (`versionCompared` unset).
+   */
+  readonly versionColumn: string | undefined;
   readonly rows: readonly EncodedSyncedRow[];
   decodeModified(value: unknown): Date;
   /** A row as the driver returned it (columns) -> the row as `find` returns it (model fields). */
@@ -109,14 +114,15 @@ export async function upsertIfNewer(context: UpsertContext): Promise<UpsertResul
     updated: order.filter((key) => updated.has(key)),
     unchanged: order.filter((key) => !inserted.has(key) && !updated.has(key)),
   };
+  const versionCompared = context.dialect !== 'mysql' && context.versionColumn !== undefined;
   const returned = new Map(outcomes.flatMap((outcome) => [...outcome.stored]));
   const stored: Row[] = [];
   for (const key of [...result.inserted, ...result.updated]) {
     const row = returned.get(key);
-    if (row === undefined) return result;
+    if (row === undefined) return versionCompared ? { ...result, versionCompared } : result;
     stored.push(context.decodeRow(row));
   }
-  return { ...result, stored };
+  return versionCompared ? { ...result, stored, versionCompared } : { ...result, stored };
 }
 
 /** Splits rows into statements: one per set of columns (so no row overwrites a column it lacks), bounded in size. */
@@ -159,11 +165,24 @@ function updateColumns(context: UpsertContext, rows: readonly EncodedSyncedRow[]
 
 function onConflictInsert(context: UpsertContext, rows: readonly EncodedSyncedRow[]) {
   const { knex } = context.store;
-  return knex(context.table)
+  const { table, modifiedColumn, versionColumn } = context;
+  const merge = knex(table)
     .insert(rows.map((row) => row.values))
     .onConflict(context.pkColumn)
-    .merge(updateColumns(context, rows))
-    .where(`${context.table}.${context.modifiedColumn}`, '<', knex.ref(`excluded.${context.modifiedColumn}`));
+    .merge(updateColumns(context, rows));
+  if (versionColumn === undefined) {
+    return merge.where(`${table}.${modifiedColumn}`, '<', knex.ref(`excluded.${modifiedColumn}`));
+  }
+  // A row without the version column (another set of columns) carries `excluded.version` null,
+  // which never wins a tie.
+  return merge.whereRaw('?? < ?? or (?? = ?? and ?? > coalesce(??, -1))', [
+    `${table}.${modifiedColumn}`,
+    `excluded.${modifiedColumn}`,
+    `${table}.${modifiedColumn}`,
+    `excluded.${modifiedColumn}`,
+    `excluded.${versionColumn}`,
+    `${table}.${versionColumn}`,
+  ]);
 }
 
 async function upsertPostgres(
