@@ -83,8 +83,8 @@ export type { AggregateResult, Aggregation } from './query/aggregation';
 // #endregion query-and-migrator
 
 // #region sync-and-models
-export { createSync } from './sync/create-sync';
-export type { Sync, SyncOptions } from './sync/create-sync';
+export { createSync } from './setup/create-sync';
+export type { Sync, SyncOptions } from './setup/create-sync';
 export type { ImportErrorHandler } from './sync/import-failures';
 export type { CdmsSyncClient } from './sync/cdms-sync-client';
 export type { SyncContext } from './context/sync-context';

@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { ModelClass } from '../model/model-class';
-import type { Sync } from '../sync/create-sync';
+import type { Sync } from '../setup/create-sync';
 import type { BackfillProgress, BackfillReport } from './backfill';
 import type { BackfillRangeResult } from './backfill-range';
 import type { ModelSyncStatus } from './model-sync-status';

@@ -17,9 +17,10 @@ import { createMetadataValidator, type MetadataValidationOptions } from '../sche
 import type { SchemaMetadata } from '../schema/schema-metadata';
 import type { SchemaProblem } from '../schema/schema-problem';
 import type { LocalStore } from '../store/local-store';
-import type { CdmsSyncClient } from './cdms-sync-client';
-import { type ImportErrorHandler, ImportFailures } from './import-failures';
-import { WriteLane } from './write-lane';
+import type { CdmsSyncClient } from '../sync/cdms-sync-client';
+import { type ImportErrorHandler, ImportFailures } from '../sync/import-failures';
+import { SyncEngine } from '../sync/sync-engine';
+import { WriteLane } from '../sync/write-lane';
 
 const DEFAULT_MAX_CONCURRENT_WRITES = 4;
 const DEFAULT_WRITE_QUEUE_TIMEOUT_MS = 60_000;
@@ -51,8 +52,6 @@ function checkSyncOptions(options: SyncOptions): void {
     });
   }
 }
-
-import { SyncEngine } from './sync-engine';
 
 /** Options of `createSync(…)`. */
 export interface SyncOptions {
