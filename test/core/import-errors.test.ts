@@ -73,7 +73,8 @@ function databaseError(code: string, message: string): Error {
   return Object.assign(new Error(message), { code });
 }
 
-const SERIALIZATION_FAILURE = () => databaseError('40001', 'could not serialize access due to concurrent update');
+const SERIALIZATION_FAILURE = () =>
+  databaseError('40001', 'could not serialize access due to concurrent update');
 const UNIQUE_VIOLATION = () => databaseError('23505', 'duplicate key value violates unique constraint');
 
 describe('importing a page the database refuses', () => {
@@ -97,8 +98,12 @@ describe('importing a page the database refuses', () => {
     };
   }
   const twoAccounts = () =>
-    page([account({ id: GUID, name: 'First', modified: T1 }), account({ id: GUID2, name: 'Second', modified: T1 })]);
-  const storedNames = async () => (await f.knex('organisation').select('name').orderBy('name')).map((row) => row.name);
+    page([
+      account({ id: GUID, name: 'First', modified: T1 }),
+      account({ id: GUID2, name: 'Second', modified: T1 }),
+    ]);
+  const storedNames = async () =>
+    (await f.knex('organisation').select('name').orderBy('name')).map((row) => row.name);
 
   it('a serialization failure (not about a row) fails the read with that error: nothing of the page stored, nothing reported', async () => {
     const reported: ImportRowError[] = [];
@@ -147,7 +152,10 @@ describe('importing a page the database refuses', () => {
   it('a store without isRowError counts every refusal as a row error (the behaviour before the classifier)', async () => {
     const reported: ImportRowError[] = [];
     const failure = SERIALIZATION_FAILURE();
-    const store = refusingStore((rows) => (rows.length > 1 || rows[0]?.cdmsPk === GUID ? failure : undefined), false);
+    const store = refusingStore(
+      (rows) => (rows.length > 1 || rows[0]?.cdmsPk === GUID ? failure : undefined),
+      false,
+    );
     await f.reopen({ store, onImportError: (error) => reported.push(error) });
     f.cdms.get(LIST).reply(200, twoAccounts());
     expect((await f.Organisation.objects.all()).map((each) => each.name)).toEqual(['Second']);

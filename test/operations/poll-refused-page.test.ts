@@ -71,7 +71,9 @@ describeEachDatabase(databases, (database) => {
       emulator.editAsCdmsUser('Account', String(record.AccountId), { Name: `edited ${index}` });
     }
 
-    refusal = Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' });
+    refusal = Object.assign(new Error('could not serialize access due to concurrent update'), {
+      code: '40001',
+    });
     await expect(sync.poll([Organisation], { overlapSeconds: 0 })).rejects.toBe(refusal);
     const [after] = await sync.status([Organisation]);
     expect(after?.watermark).toEqual(before?.watermark);

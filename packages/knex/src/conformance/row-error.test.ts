@@ -76,24 +76,27 @@ describeEachDatabase(databases, (database) => {
     expect(store.isRowError(undefined)).toBe(false);
   });
 
-  it.skipIf(database.name === 'pglite')('a lock that cannot be taken in time is not a row error', async () => {
-    const holder = database.name === 'sqlite' ? await database.connect() : knex;
-    const waiter = database.name === 'sqlite' ? knex : holder;
-    const holding = await holder.transaction();
-    try {
-      // Holds the row lock (SQLite: the database's write lock).
-      await holding(table).where({ name: 'taken' }).update({ name: 'held' });
-      const error = await refusal(
-        waiter.transaction(async (trx) => {
-          if (database.name === 'postgresql') await trx.raw("SET LOCAL lock_timeout = '50ms'");
-          if (database.name === 'mysql') await trx.raw('SET SESSION innodb_lock_wait_timeout = 1');
-          await trx(table).where({ name: 'taken' }).update({ name: 'waited' });
-        }),
-      );
-      expect(store.isRowError(error)).toBe(false);
-    } finally {
-      await holding.rollback().catch(() => {});
-      if (holder !== knex) await holder.destroy();
-    }
-  });
+  it.skipIf(database.name === 'pglite')(
+    'a lock that cannot be taken in time is not a row error',
+    async () => {
+      const holder = database.name === 'sqlite' ? await database.connect() : knex;
+      const waiter = database.name === 'sqlite' ? knex : holder;
+      const holding = await holder.transaction();
+      try {
+        // Holds the row lock (SQLite: the database's write lock).
+        await holding(table).where({ name: 'taken' }).update({ name: 'held' });
+        const error = await refusal(
+          waiter.transaction(async (trx) => {
+            if (database.name === 'postgresql') await trx.raw("SET LOCAL lock_timeout = '50ms'");
+            if (database.name === 'mysql') await trx.raw('SET SESSION innodb_lock_wait_timeout = 1');
+            await trx(table).where({ name: 'taken' }).update({ name: 'waited' });
+          }),
+        );
+        expect(store.isRowError(error)).toBe(false);
+      } finally {
+        await holding.rollback().catch(() => {});
+        if (holder !== knex) await holder.destroy();
+      }
+    },
+  );
 });
