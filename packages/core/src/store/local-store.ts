@@ -138,6 +138,27 @@ export interface LocalStore {
    */
   upsertIfNewer(table: string, rows: readonly SyncedRow[], options?: UpsertOptions): Promise<UpsertResult>;
   /**
+   * Optional: whether `error`, thrown by a write of this store, is about the data of the rows
+   * written (a constraint violation: unique, foreign key, not null, check; or a data error: a value
+   * too long, out of range, of an invalid text representation, a NUL character …), so that the
+   * same write of other rows may succeed. Anything else (a deadlock, a serialization failure, a
+   * lock-wait or statement timeout, a lost connection, an SQL error) is not.
+   *
+   * An import uses it when the database refuses a page's batch `upsertIfNewer`: only for a row
+   * error does it store the page row by row and report the refused rows (`ImportRowError`); any
+   * other error fails the page, and its poll watermark or backfill checkpoint does not move.
+   * Without it, every refusal counts as a row error (the rows are retried one by one, and each
+   * refused one is reported and skipped).
+   *
+   * @example
+   * try {
+   *   await store.upsertIfNewer('organisation', rows);
+   * } catch (error) {
+   *   store.isRowError?.(error); // true for 23505 unique_violation, false for 40P01 deadlock_detected
+   * }
+   */
+  isRowError?(error: unknown): boolean;
+  /**
    * Optional: aggregates over the rows matching `where`, in one query
    * (`SELECT count(f) AS "a", sum(g) AS "b" … FROM table WHERE …`), keyed as given. `count` counts
    * non-null values and resolves a number (0 for no rows); `sum` and `avg` resolve a number, or

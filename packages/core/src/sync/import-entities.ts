@@ -5,7 +5,7 @@ import type { ModelClass } from '../model/model-class';
 import { type ModelMeta, type ResolvedModel, VERSION_ATTRIBUTE, VERSION_FIELD } from '../model/model-meta';
 import { normaliseGuid } from '../query/guid';
 import type { WhereNode } from '../query/where-node';
-import type { Row, SyncedRow, UpsertOptions, UpsertResult } from '../store/local-store';
+import type { LocalStore, Row, SyncedRow, UpsertOptions, UpsertResult } from '../store/local-store';
 import { pagesByGuids } from './pages-by-guids';
 import { isNewerVersion, toTime, versionOf } from './record-version';
 import { whereEquals, whereIn } from './store-where';
@@ -60,12 +60,23 @@ export async function importEntities(
   } catch (error) {
     if (!(error instanceof RefusedBatch)) throw error;
     const refusal = error.cause;
+    // Only a refusal about the rows' data is worth a retry row by row; a deadlock, a timeout, a
+    // lost connection … fails the page, so its caller's watermark or checkpoint does not move.
+    if (!isRowError(store, refusal)) throw refusal;
     return store.transaction(() => storePage(services, meta, resolved, rows, { refusal }));
   }
 }
 
 /** The page's batch upsert was refused by the database (`cause`): retry it row by row. */
 class RefusedBatch extends Error {}
+
+/**
+ * Whether the database refused a write because of the rows' data (`LocalStore.isRowError`); a
+ * store without the classifier has every refusal count as one.
+ */
+function isRowError(store: LocalStore, error: unknown): boolean {
+  return store.isRowError?.(error) ?? true;
+}
 
 /**
  * One page in the current transaction: the upsert (the whole batch, or each row under its own
@@ -152,8 +163,9 @@ const NO_ROWS: UpsertResult = { inserted: [], updated: [], unchanged: [], stored
 /**
  * `upsertIfNewer` of each row on its own (under a savepoint), after the database refused the page
  * as one statement (a CHECK, a foreign key, a trigger … that `validateRow` cannot know), so that one
- * unstorable record never breaks the reads of its whole page. Refused rows are reported; a page of
- * one row is that row's `refusal`.
+ * unstorable record never breaks the reads of its whole page. Refused rows are reported (a refusal
+ * that is not about the row's data, see `LocalStore.isRowError`, is rethrown); a page of one row is
+ * that row's `refusal`.
  */
 async function upsertEachRow(
   services: SyncServices,
@@ -174,6 +186,7 @@ async function upsertEachRow(
       results.push(await store.transaction(() => store.upsertIfNewer(meta.table, [row], options)));
       upserted.push(row);
     } catch (error) {
+      if (!isRowError(store, error)) throw error;
       reportRefused(services, meta, row, error);
     }
   }

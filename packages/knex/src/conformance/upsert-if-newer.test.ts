@@ -158,12 +158,17 @@ describeEachDatabase(databases, (database) => {
     }
   });
 
-  it('a row that another unique index refuses fails the call (MySQL too), and never overwrites the other record', async () => {
+  it('a row that another unique index refuses fails the call (MySQL too) with a row error, and never overwrites the other record', async () => {
     const index = `${table}_name_uq`;
     await knex.schema.alterTable(table, (builder) => builder.unique(['name'], { indexName: index }));
     try {
       await store.upsertIfNewer(table, [row('a', 10, 'same')]);
-      await expect(store.upsertIfNewer(table, [row('b', 20, 'same')])).rejects.toThrow();
+      const refusal = await store.upsertIfNewer(table, [row('b', 20, 'same')]).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(refusal).toBeInstanceOf(Error);
+      expect(store.isRowError(refusal)).toBe(true);
       const stored = await store.find(table, { fields: ['cdmsPk', 'name'] });
       expect(stored).toEqual([{ cdmsPk: 'a', name: 'same' }]);
     } finally {

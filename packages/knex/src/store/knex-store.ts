@@ -24,6 +24,7 @@ import { aggregateSelect, decodeAggregates, resolveAggregations } from './aggreg
 import { detectDialect, type StoreDialect } from './dialect';
 import { camelCase, snakeCase } from './naming';
 import { RowDecoder } from './row-decoder';
+import { isRowError } from './row-error';
 import type { StoreColumn } from './store-column';
 import { loadTableInfo, type TableInfo } from './table-info';
 import { upsertIfNewer } from './upsert-if-newer';
@@ -292,6 +293,22 @@ export class KnexStore implements LocalStore {
     let query = this.knex(table);
     if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
     return affectedRows(await query.delete());
+  }
+
+  /**
+   * Whether `error`, thrown by a write, is about the data of the rows written (a constraint
+   * violation or a value that does not fit its column), per dialect: SQLSTATE class 22/23 on
+   * PostgreSQL and PGlite, the matching error numbers on MySQL/MariaDB (1048, 1062, 1406, 1452 …),
+   * `SQLITE_CONSTRAINT*`, `SQLITE_TOOBIG` and `SQLITE_MISMATCH` on SQLite. A deadlock, a timeout,
+   * a lost connection or an SQL error is not: an import then fails the page instead of reporting
+   * its rows.
+   *
+   * @example
+   * await store.upsertIfNewer('organisation', rows).catch((error) => store.isRowError(error));
+   * // true after: duplicate key value violates unique constraint "organisation_name_unique" (23505)
+   */
+  isRowError(error: unknown): boolean {
+    return isRowError(this.dialect, error);
   }
 
   /**

@@ -274,8 +274,8 @@ async function upsertMysql(
 /**
  * A MySQL row counted as inserted (its key was not stored before) that the read-back cannot find
  * was not inserted: `ON DUPLICATE KEY` met another unique index (and the `cdms_pk` guard left that
- * other row alone). Fail like PostgreSQL and SQLite fail on a unique violation, so that the caller
- * can store the rest of its rows without this one.
+ * other row alone). Fail like PostgreSQL and SQLite fail on a unique violation (with MySQL's
+ * `ER_DUP_ENTRY`, errno 1062), so that the caller can store the rest of its rows without this one.
  */
 function assertInsertedMysql(
   context: UpsertContext,
@@ -287,8 +287,12 @@ function assertInsertedMysql(
     .flatMap((outcome) => outcome.inserted)
     .filter((key) => !found.has(key.toLowerCase()));
   if (missing.length > 0) {
-    throw new Error(
-      `Duplicate entry: ${context.table} rows ${missing.join(', ')} conflict with another unique key and were not stored`,
+    // Shaped as mysql2's error for a duplicate key (ER_DUP_ENTRY), so that `isRowError` says yes.
+    throw Object.assign(
+      new Error(
+        `Duplicate entry: ${context.table} rows ${missing.join(', ')} conflict with another unique key and were not stored`,
+      ),
+      { code: 'ER_DUP_ENTRY', errno: 1062, sqlState: '23000' },
     );
   }
 }
