@@ -21,6 +21,7 @@ import {
   type CdmsPropertyMetadata,
   renderMetadata,
 } from '@cdms-sync/cdms-client';
+import { seededRandom } from '../../../packages/cdms-client/src/emulator/seeded-random';
 
 const NS = 'Microsoft.Crm.Sdk.Data.Services';
 
@@ -50,18 +51,6 @@ type Draft = {
   navigation: CdmsNavigationPropertyMetadata[];
 };
 
-/** A small seeded generator (mulberry32), so the document is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const WORDS = [
   'Status',
   'Region',
@@ -84,7 +73,8 @@ const WORDS = [
 ];
 
 export function buildLargeMetadata(options: LargeMetadataOptions = {}): LargeMetadata {
-  const next = random(20261127);
+  // Seeded, so the document is the same on every run.
+  const next = seededRandom(20261127);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const drafts = new Map<string, Draft>();
   const associations: Record<string, CdmsAssociationMetadata> = {};

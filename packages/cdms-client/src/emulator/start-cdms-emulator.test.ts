@@ -38,6 +38,23 @@ const odataError = (message: string | RegExp) => ({
   },
 });
 
+/** Creates the Account 'Acme' through the API; each `merge()` then MERGEs a new Telephone1 into it. */
+async function createAccountToMerge(e: CdmsEmulator) {
+  const created = await request(`${e.serviceUrl}/AccountSet`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ Name: 'Acme' }),
+  });
+  const id = created.body.d.AccountId as string;
+  const merge = () =>
+    fetch(`${e.serviceUrl}/AccountSet(guid'${id}')`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-HTTP-Method': 'MERGE' },
+      body: JSON.stringify({ Telephone1: String(Math.random()) }),
+    });
+  return { id, merge };
+}
+
 describe('list', () => {
   it('answers a page with __metadata, CRM value shapes and no __next', async () => {
     const e = await start({ clock: () => T0 });
@@ -467,18 +484,7 @@ describe('retrieve, create, update, delete', () => {
   it('modifiedOn: strictly-increasing bumps ModifiedOn to a strictly later whole second and VersionNumber on every write', async () => {
     let now = T0 + 250;
     const e = await start({ clock: () => new Date(now), modifiedOn: 'strictly-increasing' });
-    const created = await request(`${e.serviceUrl}/AccountSet`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ Name: 'Acme' }),
-    });
-    const id = created.body.d.AccountId as string;
-    const merge = () =>
-      fetch(`${e.serviceUrl}/AccountSet(guid'${id}')`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-HTTP-Method': 'MERGE' },
-        body: JSON.stringify({ Telephone1: String(Math.random()) }),
-      });
+    const { id, merge } = await createAccountToMerge(e);
     const state = () => {
       const record = e.records('Account')[0]!;
       return {
@@ -503,18 +509,7 @@ describe('retrieve, create, update, delete', () => {
   it('default clock is CRM 2011: writes within one second share ModifiedOn (editAsCdmsUser too); VersionNumber grows on every write', async () => {
     let now = T0 + 250;
     const e = await start({ clock: () => new Date(now) });
-    const created = await request(`${e.serviceUrl}/AccountSet`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ Name: 'Acme' }),
-    });
-    const id = created.body.d.AccountId as string;
-    const merge = () =>
-      fetch(`${e.serviceUrl}/AccountSet(guid'${id}')`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-HTTP-Method': 'MERGE' },
-        body: JSON.stringify({ Telephone1: String(Math.random()) }),
-      });
+    const { id, merge } = await createAccountToMerge(e);
     const state = () => {
       const record = e.records('Account')[0]!;
       return { modified: (record.ModifiedOn as Date).getTime(), version: record.VersionNumber };
