@@ -38,13 +38,17 @@ const odataError = (message: string | RegExp) => ({
   },
 });
 
-/** Creates the Account 'Acme' through the API; each `merge()` then MERGEs a new Telephone1 into it. */
-async function createAccountToMerge(e: CdmsEmulator) {
-  const created = await request(`${e.serviceUrl}/AccountSet`, {
+/** POSTs `body` as JSON to `AccountSet` (a create). */
+const postAccount = (e: CdmsEmulator, body: unknown) =>
+  request(`${e.serviceUrl}/AccountSet`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ Name: 'Acme' }),
+    body: JSON.stringify(body),
   });
+
+/** Creates the Account 'Acme' through the API; each `merge()` then MERGEs a new Telephone1 into it. */
+async function createAccountToMerge(e: CdmsEmulator) {
+  const created = await postAccount(e, { Name: 'Acme' });
   const id = created.body.d.AccountId as string;
   const merge = () =>
     fetch(`${e.serviceUrl}/AccountSet(guid'${id}')`, {
@@ -307,12 +311,7 @@ describe('errors', () => {
 
   it('rejects unknown attributes and bad values in a write, writing nothing', async () => {
     const e = await start();
-    const post = (body: unknown) =>
-      request(`${e.serviceUrl}/AccountSet`, {
-        method: 'POST',
-        body: JSON.stringify(body),
-        headers: { 'Content-Type': 'application/json' },
-      });
+    const post = (body: unknown) => postAccount(e, body);
     const unknown = await post({ Name: 'Acme', Nope: 1 });
     expect(unknown.status).toBe(400);
     expect(unknown.body).toEqual(
@@ -350,12 +349,7 @@ describe('errors', () => {
 
   it("rejects a string longer than the attribute's maximum length (Account.Name 160) with CRM's 400, writing nothing", async () => {
     const e = await start();
-    const post = (body: unknown) =>
-      request(`${e.serviceUrl}/AccountSet`, {
-        method: 'POST',
-        body: JSON.stringify(body),
-        headers: { 'Content-Type': 'application/json' },
-      });
+    const post = (body: unknown) => postAccount(e, body);
     const tooLong = await post({ Name: 'x'.repeat(161) });
     expect(tooLong.status).toBe(400);
     expect(tooLong.body).toEqual(
@@ -379,12 +373,7 @@ describe('errors', () => {
     const e = await start({
       entities: [{ name: 'Account', attributes: { Name: { type: 'Edm.String', maxLength: 5 } } }],
     });
-    const post = (name: string) =>
-      request(`${e.serviceUrl}/AccountSet`, {
-        method: 'POST',
-        body: JSON.stringify({ Name: name }),
-        headers: { 'Content-Type': 'application/json' },
-      });
+    const post = (name: string) => postAccount(e, { Name: name });
     expect((await post('Acme!')).status).toBe(201);
     expect((await post('Acme Ltd')).status).toBe(400);
   });
