@@ -3,8 +3,13 @@
  * again; range claims never overlap, and an expired claim is taken over.
  */
 import { knexStore } from '@cdms-sync/knex';
-import { expect, it } from 'vitest';
-import { describeEachDatabase, testDatabases } from '../../packages/knex/src/conformance/databases';
+import knexFactory from 'knex';
+import { describe, expect, it } from 'vitest';
+import {
+  describeEachDatabase,
+  testDatabases,
+  uniqueTableName,
+} from '../../packages/knex/src/conformance/databases';
 import { openSync, seedAccounts, startEmulator, useOperationSetup } from './support';
 
 const databases = await testDatabases();
@@ -28,6 +33,20 @@ describeEachDatabase(databases, (database) => {
     expect(again).toBeDefined();
     await again?.release();
     if (other !== store) await other.close();
+  });
+
+  it('leases of many models share one connection: a pool of 4 holds 6 leases and still serves queries', async () => {
+    const store = knexStore(setup.knex);
+    const names = Array.from({ length: 6 }, (_, index) => `poll:${setup.tables.organisation}:${index}`);
+    const leases = await Promise.all(names.map((name) => store.leases.tryLease(name)));
+    expect(leases.every((lease) => lease !== undefined)).toBe(true);
+    // The same store (one process) cannot take a name twice, though the database session could.
+    expect(await store.leases.tryLease(names[0] ?? '')).toBeUndefined();
+    await expect(setup.knex.raw('SELECT 1')).resolves.toBeDefined();
+    for (const lease of leases) await lease?.release();
+    const again = await store.leases.tryLease(names[0] ?? '');
+    expect(again).toBeDefined();
+    await again?.release();
   });
 
   it('range claims never overlap, and an expired claim is taken over', async () => {
@@ -65,6 +84,29 @@ describeEachDatabase(databases, (database) => {
       });
     } finally {
       await emulator.close();
+    }
+  });
+});
+
+const postgres = databases.find((database) => database.name === 'postgresql' && database.available);
+
+describe.runIf(postgres !== undefined)('postgresql lease scope', () => {
+  it('the same lease name in two schemas of one database is two leases', async () => {
+    const schema = uniqueTableName('lease_scope');
+    const knex = await (postgres as NonNullable<typeof postgres>).connect();
+    await knex.raw('CREATE SCHEMA ??', [schema]);
+    const other = knexFactory({ ...knex.client.config, searchPath: [schema] });
+    try {
+      const here = await knexStore(knex).leases.tryLease('poll:organisation');
+      const there = await knexStore(other).leases.tryLease('poll:organisation');
+      expect(here).toBeDefined();
+      expect(there).toBeDefined();
+      await here?.release();
+      await there?.release();
+    } finally {
+      await other.destroy();
+      await knex.raw('DROP SCHEMA ?? CASCADE', [schema]);
+      await knex.destroy();
     }
   });
 });

@@ -1,9 +1,22 @@
-import { describe, expect, it } from 'vitest';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AdfsFormAuth } from '../auth/adfs-form-auth';
 import { emulatorPerTest } from '../emulator/__fixtures__/emulator-test-kit';
 import type { CdmsEmulator, EmulatorAuthOptions } from '../emulator/types';
 import { isCdmsLoginError } from '../errors/cdms-login-error';
 import { isCdmsUnauthorizedError } from '../errors/cdms-unauthorized-error';
+import {
+  ACCOUNT_ID,
+  ACCOUNT_PATH,
+  crm,
+  fakeAuth,
+  odataError,
+  type RecordedRequest,
+  rawAccount,
+  recordAndReply,
+  SERVICE_PATH,
+  testClient,
+} from './__fixtures__/cdms-test-kit';
 import { CdmsClient } from './cdms-client';
 import type { CdmsRequestEvent } from './types';
 
@@ -210,5 +223,73 @@ describe('a flaky sign-in page', () => {
     expect(isCdmsLoginError(error)).toBe(true);
     expect(error).toMatchObject({ transient: false });
     expect(emulator.requestCount({ method: 'POST' })).toBe(1);
+  });
+});
+
+describe('a create replayed after an expired session', () => {
+  describe('with its key (nock: the exact request sequence)', () => {
+    beforeEach(() => {
+      nock.disableNetConnect();
+      nock.enableNetConnect('127.0.0.1');
+    });
+    afterEach(() => {
+      nock.cleanAll();
+      nock.enableNetConnect();
+    });
+
+    it('a keyed create whose replay meets a duplicate key reads the record back instead of failing', async () => {
+      const recorded: RecordedRequest[] = [];
+      const auth = fakeAuth();
+      // Retries off: only the replay after the expiry answer sends the POST again.
+      const { client, events } = testClient({ auth, retries: false });
+      crm()
+        .post(`${SERVICE_PATH}/AccountSet`)
+        .reply(recordAndReply(recorded, 401, odataError('session expired')))
+        .post(`${SERVICE_PATH}/AccountSet`)
+        .reply(recordAndReply(recorded, 500, odataError('Cannot insert duplicate key.')))
+        .get(ACCOUNT_PATH)
+        .reply(recordAndReply(recorded, 200, { d: rawAccount(ACCOUNT_ID, 'Acme') }));
+
+      const created = await client.create('Account', { AccountId: ACCOUNT_ID, Name: 'Acme' });
+
+      expect(created).toEqual({ AccountId: ACCOUNT_ID, Name: 'Acme', ModifiedOn: new Date(1663715691000) });
+      // One sign-in between the two POSTs, which carry the same key; then one read-back.
+      expect(auth.invalidate).toHaveBeenCalledTimes(1);
+      expect(recorded.map((request) => [request.method, request.headers.cookie])).toEqual([
+        ['POST', 'MSISAuth=secret-cookie-value-1'],
+        ['POST', 'MSISAuth=secret-cookie-value-2'],
+        ['GET', 'MSISAuth=secret-cookie-value-2'],
+      ]);
+      expect(recorded.slice(0, 2).map((request) => JSON.parse(request.body ?? ''))).toEqual([
+        { AccountId: ACCOUNT_ID, Name: 'Acme' },
+        { AccountId: ACCOUNT_ID, Name: 'Acme' },
+      ]);
+      expect(
+        events.map((event) => `${event.operation} ${event.method} ${event.errorCode ?? event.status}`),
+      ).toEqual(['create POST CDMS_UNAUTHORIZED', 'create POST CDMS_SERVER_ERROR', 'get GET 200']);
+      expect(client.stats()).toMatchObject({ retries: 0, authReplays: 1 });
+      expect(nock.isDone()).toBe(true);
+    });
+  });
+
+  it('an unkeyed create is replayed once: exactly one POST reaches the data service after the sign-in, one record', async () => {
+    const { emulator, client } = await signedIn({ expiredSession: 'status-401' });
+    emulator.expireSessions();
+
+    const created = await client.create('Account', { Name: 'Acme' });
+
+    expect(signIns(emulator)).toBe(1);
+    const creates = emulator.requests.flatMap((request, index) =>
+      request.operation === 'create' ? [{ index, status: request.status }] : [],
+    );
+    const signIn = emulator.requests.findIndex(
+      (request) => request.method === 'POST' && request.status === 302 && /\/ORG\/?$/.test(request.path),
+    );
+    // The rejected POST before the sign-in, exactly one POST after it.
+    expect(creates.filter((entry) => entry.index < signIn).map((entry) => entry.status)).toEqual([401]);
+    expect(creates.filter((entry) => entry.index > signIn).map((entry) => entry.status)).toEqual([201]);
+    expect(emulator.records('Account').map((record) => [record.AccountId, record.Name])).toEqual([
+      [created.AccountId, 'Acme'],
+    ]);
   });
 });

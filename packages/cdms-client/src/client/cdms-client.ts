@@ -56,10 +56,25 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 /** Attribute paths allowed in `$select` (`Name`, `ParentCustomerId/Id`). */
 const ATTRIBUTE_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/;
 
-/** Filled in by `#execute` so callers can tell a first attempt from a retried one. */
+/** Filled in by `#execute` so callers can tell a first attempt from a retried or replayed one. */
 interface RetryState {
   /** Retries sent by the retry policy so far (0 on the first attempt). */
   retries: number;
+  /** Whether the request was replayed once after an expired session (at most once per call). */
+  replayedAfterExpiry: boolean;
+}
+
+/** A fresh `RetryState`: nothing sent again yet. */
+function newRetryState(): RetryState {
+  return { retries: 0, replayedAfterExpiry: false };
+}
+
+/**
+ * Whether the request was sent more than once (a retry, or the replay after an expired session):
+ * then a keyed create's "duplicate key" may be the outcome of an earlier attempt of the same call.
+ */
+function wasSentAgain(state: RetryState): boolean {
+  return state.retries > 0 || state.replayedAfterExpiry;
 }
 
 /**
@@ -268,6 +283,11 @@ export class CdmsClient {
    * a failed POST retried, and when a retry meets "duplicate key" the first attempt had in fact
    * succeeded, so the record is read back and returned. Without the key a POST is never retried.
    *
+   * After an expired session (a 401, a redirect to the sign-in page or a sign-in page) every POST,
+   * keyed or not, is replayed once after signing in again: those answers come from the
+   * authentication layer before CRM runs anything, so the first POST created nothing. A keyed
+   * replay that still meets "duplicate key" is read back like a retry.
+   *
    * @example
    * ```ts
    * await client.create('Account', { AccountId: randomUUID(), Name: 'Acme' });
@@ -290,13 +310,14 @@ export class CdmsClient {
       accept: 'application/json',
       expectedStatuses: [201],
     };
-    const state: RetryState = { retries: 0 };
+    const state = newRetryState();
     let response: CdmsResponse;
     try {
       response = await this.#execute(request, { retryable: keyed, state });
     } catch (error) {
-      if (id !== undefined && state.retries > 0 && isCdmsError(error) && isDuplicateKeyError(error)) {
-        // An earlier attempt created the record but its answer was lost: return that record.
+      if (id !== undefined && wasSentAgain(state) && isCdmsError(error) && isDuplicateKeyError(error)) {
+        // An earlier attempt (before a retry or the replay after an expired session) created the
+        // record but its answer was lost: return that record.
         this.#logger?.warn('CDMS create retry met a duplicate key; reading the created record back', {
           service,
           id,
@@ -346,7 +367,7 @@ export class CdmsClient {
       accept: 'application/json',
       expectedStatuses: NO_CONTENT_STATUSES,
     };
-    const state: RetryState = { retries: 0 };
+    const state = newRetryState();
     try {
       await this.#execute(request, { retryable: true, state });
     } catch (error) {
@@ -444,9 +465,8 @@ export class CdmsClient {
     request: CdmsRequest,
     options: { retryable: boolean; state?: RetryState },
   ): Promise<CdmsResponse> {
-    const state = options.state ?? { retries: 0 };
+    const state = options.state ?? newRetryState();
     let attempt = 0;
-    let replayedAfterExpiry = false;
 
     /** The auth headers of the last attempt: the session an expiry answer rejected. */
     let sentHeaders: Record<string, string> = {};
@@ -490,10 +510,12 @@ export class CdmsClient {
       try {
         return await sendOnce(kind);
       } catch (error) {
-        if (this.#auth === undefined || replayedAfterExpiry || !isCdmsUnauthorizedError(error)) throw error;
+        if (this.#auth === undefined || state.replayedAfterExpiry || !isCdmsUnauthorizedError(error)) {
+          throw error;
+        }
         // A 401, a redirect to the sign-in page or a sign-in page: the authentication layer
         // answered, so the request did not reach CRM and replaying it (any method) is safe.
-        replayedAfterExpiry = true;
+        state.replayedAfterExpiry = true;
         this.#logger?.warn('CDMS session expired; renewing the session and replaying once', {
           method: request.method,
           url: redactUrl(request.url),

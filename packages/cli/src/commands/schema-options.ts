@@ -98,7 +98,12 @@ export async function readMetadataOption(options: SchemaCommandOptions): Promise
     const root = options.url.replace(/\/+$/, '');
     const service = root.endsWith('.svc') ? root : `${root}${DATA_SERVICE_PATH}`;
     const response = await fetch(`${service}/$metadata`, { headers: { accept: 'application/xml' } });
-    if (!response.ok) throw new Error(`GET ${service}/$metadata answered ${response.status}`);
+    if (!response.ok) {
+      const shown = new URL(`${service}/$metadata`);
+      shown.username = '';
+      shown.password = '';
+      throw new Error(`GET ${shown.href} answered ${response.status}`);
+    }
     return response.text();
   }
   return undefined;

@@ -11,20 +11,20 @@ export interface SyncLease {
    * round of work and stops when it resolves false.
    */
   held(): Promise<boolean>;
-  /** Give the lease back (and its dedicated connection, where it has one). Idempotent. */
+  /** Give the lease back (the store may then return its lease connection to the pool). Idempotent. */
   release(): Promise<void>;
 }
 
 /**
  * Optional member of `LocalStore` (`store.leases`): leases through the database's own primitives.
  * `@cdms-sync/knex` uses PostgreSQL session advisory locks and MySQL/MariaDB `GET_LOCK` on a
- * dedicated connection, and an in-process lock on SQLite and PGlite (one process each). A store
+ * connection of their own (one for all the store's leases), and an in-process lock on SQLite and PGlite (one process each). A store
  * without it gets an in-process lock from core.
  *
  * @example
  * ```ts
  * const lease = await store.leases?.tryLease('poll:organisation');
- * // PostgreSQL, on a connection of its own: SELECT pg_try_advisory_lock($1, $2)
+ * // PostgreSQL, on the store's lease connection: SELECT pg_try_advisory_lock($1, $2)
  * if (lease) try { … } finally { await lease.release(); } // SELECT pg_advisory_unlock($1, $2)
  * ```
  */

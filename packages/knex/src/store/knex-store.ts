@@ -80,7 +80,7 @@ export class KnexStore implements LocalStore {
   readonly maxConnections: number | undefined;
   /**
    * Leases for the operations (one poller per model across processes): PostgreSQL session
-   * advisory locks and MySQL/MariaDB `GET_LOCK` on a dedicated connection; in-process on SQLite
+   * advisory locks and MySQL/MariaDB `GET_LOCK`, all on one pooled connection while any is held; in-process on SQLite
    * and PGlite.
    */
   readonly leases: SyncLeases;
