@@ -3,54 +3,30 @@
  * run continues from the checkpoints, the last one ends with the local store equal to CDMS, each
  * record has exactly one history entry, and each kill costs at most one page re-read per range.
  */
-import type { CdmsEmulator } from '@cdms-sync/cdms-client/emulator';
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDatabase, testDatabases } from '../../packages/knex/src/conformance/databases';
 import { startOperation } from './processes/child-process';
-import {
-  compareStores,
-  createOperationTables,
-  dropOperationTables,
-  type OperationTables,
-  operationTables,
-  seedAccounts,
-  startEmulator,
-} from './support';
+import { compareStores, seedAccounts, useOperationSetup } from './support';
 
 const databases = (await testDatabases()).filter((database) => database.name === 'postgresql');
 const RECORDS = 10_000;
 const KILLS = 5;
 
 describeEachDatabase(databases, (database) => {
-  let knex: Knex;
-  let emulator: CdmsEmulator;
-  let tables: OperationTables;
-
-  beforeAll(async () => {
-    knex = await database.connect();
-    emulator = await startEmulator({ latencyMs: 20 });
-    tables = operationTables();
-    await createOperationTables(knex, tables);
-  });
-  afterAll(async () => {
-    await dropOperationTables(knex, tables).catch(() => {});
-    await knex.destroy();
-    await emulator.close();
-  });
+  const setup = useOperationSetup(database, { emulator: { latencyMs: 20 } });
 
   const committedPages = async () =>
-    (await knex(`${tables.state}_range`).select('pages')).reduce(
+    (await setup.knex(`${setup.tables.state}_range`).select('pages')).reduce(
       (sum, range) => sum + Number(range.pages),
       0,
     );
 
   it(`resumes after ${KILLS} kill -9 at random points and ends equal to CDMS`, async () => {
-    seedAccounts(emulator, RECORDS);
+    seedAccounts(setup.emulator, RECORDS);
     const env = {
       OPERATION: 'backfill',
-      CDMS_URL: emulator.url,
-      TABLES: JSON.stringify(tables),
+      CDMS_URL: setup.emulator.url,
+      TABLES: JSON.stringify(setup.tables),
       RANGE_ROWS: '1000',
     };
     const committedAtKill: number[] = [];
@@ -68,17 +44,21 @@ describeEachDatabase(databases, (database) => {
     expect(await last.exited).toBe(0);
     expect((done.report as { aborted: boolean }).aborted).toBe(false);
 
-    const { cdms, local } = await compareStores(knex, emulator, tables);
+    const { cdms, local } = await compareStores(setup.knex, setup.emulator, setup.tables);
     expect(local).toEqual(cdms);
-    const perRow = await knex(tables.history).select('cdms_pk').count({ n: '*' }).groupBy('cdms_pk');
+    const perRow = await setup
+      .knex(setup.tables.history)
+      .select('cdms_pk')
+      .count({ n: '*' })
+      .groupBy('cdms_pk');
     expect(perRow).toHaveLength(RECORDS);
     expect(perRow.every((row) => Number(row.n) === 1)).toBe(true);
 
     // Pages fetched: every list request but the planning probes ($top=1).
-    const pageRequests = emulator.requests.filter(
+    const pageRequests = setup.emulator.requests.filter(
       (request) => request.path.endsWith('/AccountSet') && request.query.$top !== '1',
     ).length;
-    const ranges = await knex(`${tables.state}_range`).select('pages');
+    const ranges = await setup.knex(`${setup.tables.state}_range`).select('pages');
     const pagesNeeded = ranges.reduce((sum, range) => sum + Number(range.pages), 0);
     const fetchedTwice = pageRequests - pagesNeeded;
     // biome-ignore lint/suspicious/noConsole: the figure the issue asks for (pages fetched twice)

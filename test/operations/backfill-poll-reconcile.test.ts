@@ -2,20 +2,15 @@
  * Backfill, then poll, then reconcile with repair, against the emulator over HTTP on PGlite and
  * PostgreSQL: the local store ends equal to CDMS, every mapped field of every record.
  */
-import type { CdmsEmulator } from '@cdms-sync/cdms-client/emulator';
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDatabase, testDatabases } from '../../packages/knex/src/conformance/databases';
 import {
   compareStores,
-  createOperationTables,
-  dropOperationTables,
-  type OperationTables,
   openSync,
   operationTables,
   seedAccounts,
   seedContacts,
-  startEmulator,
+  useOperationSetup,
 } from './support';
 
 const databases = (await testDatabases()).filter((database) =>
@@ -23,27 +18,13 @@ const databases = (await testDatabases()).filter((database) =>
 );
 
 describeEachDatabase(databases, (database) => {
-  let knex: Knex;
-  let emulator: CdmsEmulator;
-  let tables: OperationTables;
-
-  beforeAll(async () => {
-    knex = await database.connect();
-    emulator = await startEmulator();
-    tables = operationTables();
-    await createOperationTables(knex, tables);
-  });
-  afterAll(async () => {
-    await dropOperationTables(knex, tables).catch(() => {});
-    await knex.destroy();
-    await emulator.close();
-  });
+  const setup = useOperationSetup(database);
 
   it('backfill imports every record in ranges, parents first; poll and reconcile make both stores equal', async () => {
-    const accounts = seedAccounts(emulator, 3000);
-    seedContacts(emulator, accounts, 10);
-    const { sync, Organisation, Contact } = openSync(knex, emulator, tables);
-    emulator.clearRequests();
+    const accounts = seedAccounts(setup.emulator, 3000);
+    seedContacts(setup.emulator, accounts, 10);
+    const { sync, Organisation, Contact } = openSync(setup.knex, setup.emulator, setup.tables);
+    setup.emulator.clearRequests();
     const progress: number[] = [];
     const report = await sync.backfill([Contact, Organisation], {
       concurrency: 4,
@@ -59,16 +40,18 @@ describeEachDatabase(databases, (database) => {
     ]);
     expect(progress.at(-1)).toBe(3000);
     // 3000 accounts: 60 pages in 6 ranges + 7 probes; 300 contacts: 6 pages, 1 range, 2 probes.
-    const accountRequests = emulator.requests.filter((request) =>
+    const accountRequests = setup.emulator.requests.filter((request) =>
       request.path.endsWith('/AccountSet'),
     ).length;
     expect(accountRequests).toBeLessThanOrEqual(60 + 6 + 7);
-    expect(await knex(tables.organisation).count({ n: '*' })).toEqual([{ n: expect.anything() }]);
-    expect(Number((await knex(tables.organisation).count({ n: '*' }))[0]?.n)).toBe(3000);
-    expect(Number((await knex(tables.contact).whereNotNull('organisation_id').count({ n: '*' }))[0]?.n)).toBe(
-      300,
-    );
-    const history = await knex(tables.history).where({ kind: 'cdms-refresh' }).count({ n: '*' });
+    expect(await setup.knex(setup.tables.organisation).count({ n: '*' })).toEqual([{ n: expect.anything() }]);
+    expect(Number((await setup.knex(setup.tables.organisation).count({ n: '*' }))[0]?.n)).toBe(3000);
+    expect(
+      Number(
+        (await setup.knex(setup.tables.contact).whereNotNull('organisation_id').count({ n: '*' }))[0]?.n,
+      ),
+    ).toBe(300);
+    const history = await setup.knex(setup.tables.history).where({ kind: 'cdms-refresh' }).count({ n: '*' });
     expect(Number(history[0]?.n)).toBe(3300);
 
     const [status] = await sync.status([Organisation]);
@@ -76,17 +59,19 @@ describeEachDatabase(databases, (database) => {
     expect(status?.watermark).toBeInstanceOf(Date);
 
     // A re-run reads nothing.
-    emulator.clearRequests();
+    setup.emulator.clearRequests();
     const again = await sync.backfill([Organisation]);
     expect(again.models[0]).toMatchObject({ rows: 0, pages: 0, resumed: true });
-    expect(emulator.requests).toHaveLength(0);
+    expect(setup.emulator.requests).toHaveLength(0);
 
     // CDMS users edit, create and delete; the poll brings the edits and creates.
     const edited = accounts.slice(0, 120);
     for (const account of edited)
-      emulator.editAsCdmsUser('Account', String(account.AccountId), { Name: `${account.Name} (edited)` });
-    const [created] = seedAccounts(emulator, 1, { start: new Date() });
-    emulator.clearRequests();
+      setup.emulator.editAsCdmsUser('Account', String(account.AccountId), {
+        Name: `${account.Name} (edited)`,
+      });
+    const [created] = seedAccounts(setup.emulator, 1, { start: new Date() });
+    setup.emulator.clearRequests();
     // From the watermark's second: 10 seeded records re-read unchanged, 121 changes: 3 pages.
     const polled = await sync.poll([Organisation], { overlapSeconds: 0 });
     expect(polled.models[0]).toMatchObject({ model: 'Organisation', changes: 121 });
@@ -94,14 +79,14 @@ describeEachDatabase(databases, (database) => {
     // The 121 writes share one second, which every poll reads again (a write landing later in that
     // second must not be missed); one edit a second later moves the watermark past them.
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    emulator.editAsCdmsUser('Account', String(accounts[200]?.AccountId), { Name: 'later' });
+    setup.emulator.editAsCdmsUser('Account', String(accounts[200]?.AccountId), { Name: 'later' });
     const one = await sync.poll([Organisation], { overlapSeconds: 0 });
     expect(one.models[0]).toMatchObject({ changes: 1 });
-    emulator.clearRequests();
+    setup.emulator.clearRequests();
     const nothing = await sync.poll([Organisation], { overlapSeconds: 0 });
     expect(nothing.models[0]).toMatchObject({ changes: 0, requests: 1 });
     const watermark = String(nothing.models[0]?.watermark?.toISOString()).slice(0, 19);
-    expect(emulator.requests.map((request) => request.query)).toEqual([
+    expect(setup.emulator.requests.map((request) => request.query)).toEqual([
       {
         $filter: `ModifiedOn ge datetime'${watermark}'`,
         $orderby: 'ModifiedOn asc,AccountId asc',
@@ -110,12 +95,15 @@ describeEachDatabase(databases, (database) => {
     ]);
 
     // A hard delete in CDMS is invisible to the poll; reconcile finds it and repairs.
-    const { client } = openSync(knex, emulator, operationTables());
+    const { client } = openSync(setup.knex, setup.emulator, operationTables());
     await client.delete('Account', String(accounts[5]?.AccountId));
-    await knex(tables.organisation)
+    await setup
+      .knex(setup.tables.organisation)
       .where({ cdms_pk: String(accounts[7]?.AccountId).toLowerCase() })
       .delete();
-    await knex(tables.organisation).insert({ name: 'local only', created: new Date(), modified: new Date() });
+    await setup
+      .knex(setup.tables.organisation)
+      .insert({ name: 'local only', created: new Date(), modified: new Date() });
     const reconciled = await sync.reconcile([Organisation], { repair: true });
     expect(reconciled.models[0]).toMatchObject({
       checked: 3000,
@@ -125,11 +113,14 @@ describeEachDatabase(databases, (database) => {
       repaired: true,
     });
     expect(reconciled.models[0]?.localOnly).toHaveLength(1);
-    await knex(tables.organisation).whereNull('cdms_pk').delete();
-    const { cdms, local } = await compareStores(knex, emulator, tables);
+    await setup.knex(setup.tables.organisation).whereNull('cdms_pk').delete();
+    const { cdms, local } = await compareStores(setup.knex, setup.emulator, setup.tables);
     expect(local).toEqual(cdms);
     expect(created).toBeDefined();
-    const deletes = await knex(tables.history).where({ kind: 'delete', user: 'cdms' }).count({ n: '*' });
+    const deletes = await setup
+      .knex(setup.tables.history)
+      .where({ kind: 'delete', user: 'cdms' })
+      .count({ n: '*' });
     expect(Number(deletes[0]?.n)).toBe(1);
     const [after] = await sync.status([Organisation]);
     expect(after?.lastReconcile).toMatchObject({ missingLocally: 1, deletedInCdms: 1, repaired: true });

@@ -3,51 +3,26 @@
  * one reconcile with repair (PostgreSQL, the emulator over HTTP): the local store equals CDMS,
  * every mapped field of every record, deletes included.
  */
-import type { CdmsEmulator } from '@cdms-sync/cdms-client/emulator';
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDatabase, testDatabases } from '../../packages/knex/src/conformance/databases';
-import {
-  compareStores,
-  createOperationTables,
-  dropOperationTables,
-  type OperationTables,
-  openSync,
-  operationTables,
-  seedAccounts,
-  startEmulator,
-} from './support';
+import { compareStores, openSync, seedAccounts, useOperationSetup } from './support';
 
 const databases = (await testDatabases()).filter((database) => database.name === 'postgresql');
 const RECORDS = 20_000;
 
 describeEachDatabase(databases, (database) => {
-  let knex: Knex;
-  let emulator: CdmsEmulator;
-  let tables: OperationTables;
-
-  beforeAll(async () => {
-    knex = await database.connect();
-    emulator = await startEmulator({ commitDelayMs: 500 });
-    tables = operationTables();
-    await createOperationTables(knex, tables);
-  });
-  afterAll(async () => {
-    await dropOperationTables(knex, tables).catch(() => {});
-    await knex.destroy();
-    await emulator.close();
-  });
+  const setup = useOperationSetup(database, { emulator: { commitDelayMs: 500 } });
 
   it(`backfills ${RECORDS} records during CDMS activity; a poll and a reconcile with repair leave both stores equal`, async () => {
-    seedAccounts(emulator, RECORDS, {
+    seedAccounts(setup.emulator, RECORDS, {
       start: new Date(Date.now() - 86_400_000),
       perSecond: 5,
     });
-    const { sync, Organisation } = openSync(knex, emulator, tables);
+    const { sync, Organisation } = openSync(setup.knex, setup.emulator, setup.tables);
     const timings: [string, number][] = [];
     let started = Date.now();
     // Simulated CDMS users during the backfill; their transactions commit 500 ms late.
-    emulator.startActivity({
+    setup.emulator.startActivity({
       editsPerSecond: 40,
       createsPerSecond: 10,
       deletesPerSecond: 10,
@@ -59,17 +34,17 @@ describeEachDatabase(databases, (database) => {
       const report = await sync.backfill([Organisation], { concurrency: 4 });
       expect(report.aborted).toBe(false);
     } finally {
-      activity = emulator.stopActivity();
+      activity = setup.emulator.stopActivity();
     }
     timings.push(['backfill', Date.now() - started]);
     started = Date.now();
     expect(activity.edits).toBeGreaterThan(10);
-    while (emulator.pendingCommits() > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (setup.emulator.pendingCommits() > 0) await new Promise((resolve) => setTimeout(resolve, 50));
     await sync.poll([Organisation]);
     const reconciled = await sync.reconcile([Organisation], { repair: true });
     expect(reconciled.models[0]?.deletedInCdms.length).toBeGreaterThan(0);
     timings.push(['poll+reconcile', Date.now() - started]);
-    const { cdms, local } = await compareStores(knex, emulator, tables);
+    const { cdms, local } = await compareStores(setup.knex, setup.emulator, setup.tables);
     // biome-ignore lint/suspicious/noConsole: timings of the 20k run
     console.info(
       JSON.stringify({

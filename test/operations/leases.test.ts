@@ -3,65 +3,46 @@
  * again; range claims never overlap, and an expired claim is taken over.
  */
 import { knexStore } from '@cdms-sync/knex';
-import knexFactory, { type Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import knexFactory from 'knex';
+import { describe, expect, it } from 'vitest';
 import {
   describeEachDatabase,
   testDatabases,
   uniqueTableName,
 } from '../../packages/knex/src/conformance/databases';
-import {
-  createOperationTables,
-  dropOperationTables,
-  type OperationTables,
-  openSync,
-  operationTables,
-  seedAccounts,
-  startEmulator,
-} from './support';
+import { openSync, seedAccounts, startEmulator, useOperationSetup } from './support';
 
 const databases = await testDatabases();
 
 describeEachDatabase(databases, (database) => {
-  let knex: Knex;
-  let tables: OperationTables;
-
-  beforeAll(async () => {
-    knex = await database.connect();
-    tables = operationTables();
-    await createOperationTables(knex, tables);
-  });
-  afterAll(async () => {
-    await dropOperationTables(knex, tables).catch(() => {});
-    await knex.destroy();
-  });
+  const setup = useOperationSetup(database, { emulator: false });
 
   it('a lease has one holder until it is released', async () => {
-    const store = knexStore(knex);
+    const store = knexStore(setup.knex);
     // SQLite and PGlite serve one process: their lock is the store's own.
     const other = ['postgresql', 'mysql'].includes(database.name)
       ? knexStore(await database.connect())
       : store;
-    const lease = await store.leases.tryLease(`poll:${tables.organisation}`);
+    const lease = await store.leases.tryLease(`poll:${setup.tables.organisation}`);
     expect(lease).toBeDefined();
-    expect(await other.leases.tryLease(`poll:${tables.organisation}`)).toBeUndefined();
+    expect(await other.leases.tryLease(`poll:${setup.tables.organisation}`)).toBeUndefined();
     expect(await lease?.held()).toBe(true);
     await lease?.release();
     expect(await lease?.held()).toBe(false);
-    const again = await other.leases.tryLease(`poll:${tables.organisation}`);
+    const again = await other.leases.tryLease(`poll:${setup.tables.organisation}`);
     expect(again).toBeDefined();
     await again?.release();
     if (other !== store) await other.close();
   });
 
   it('leases of many models share one connection: a pool of 4 holds 6 leases and still serves queries', async () => {
-    const store = knexStore(knex);
-    const names = Array.from({ length: 6 }, (_, index) => `poll:${tables.organisation}:${index}`);
+    const store = knexStore(setup.knex);
+    const names = Array.from({ length: 6 }, (_, index) => `poll:${setup.tables.organisation}:${index}`);
     const leases = await Promise.all(names.map((name) => store.leases.tryLease(name)));
     expect(leases.every((lease) => lease !== undefined)).toBe(true);
     // The same store (one process) cannot take a name twice, though the database session could.
     expect(await store.leases.tryLease(names[0] ?? '')).toBeUndefined();
-    await expect(knex.raw('SELECT 1')).resolves.toBeDefined();
+    await expect(setup.knex.raw('SELECT 1')).resolves.toBeDefined();
     for (const lease of leases) await lease?.release();
     const again = await store.leases.tryLease(names[0] ?? '');
     expect(again).toBeDefined();
@@ -72,18 +53,18 @@ describeEachDatabase(databases, (database) => {
     const emulator = await startEmulator();
     try {
       seedAccounts(emulator, 120);
-      const first = openSync(knex, emulator, tables);
-      const second = openSync(knex, emulator, tables);
+      const first = openSync(setup.knex, emulator, setup.tables);
+      const second = openSync(setup.knex, emulator, setup.tables);
       const [range] = await first.sync.planBackfill(first.Organisation, { rangeRows: 1000 });
       expect(range).toBeDefined();
-      const rangeTable = `${tables.state}_range`;
+      const rangeTable = `${setup.tables.state}_range`;
       // Another process holds it (its lease runs for a minute).
-      const store = knexStore(knex);
+      const store = knexStore(setup.knex);
       const ofModel = {
         kind: 'lookup',
         field: 'model',
         lookup: 'exact',
-        value: tables.organisation,
+        value: setup.tables.organisation,
       } as const;
       await store.update(rangeTable, ofModel, {
         owner: 'elsewhere:1:x',

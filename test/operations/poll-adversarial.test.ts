@@ -4,50 +4,28 @@
  * visible after a later one, and edits while the poll is paging. Nothing is missed, and every
  * change is recorded once.
  */
-import type { CdmsEmulator } from '@cdms-sync/cdms-client/emulator';
-import type { Knex } from 'knex';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { describeEachDatabase, testDatabases } from '../../packages/knex/src/conformance/databases';
-import {
-  compareStores,
-  createOperationTables,
-  dropOperationTables,
-  type OperationTables,
-  openSync,
-  operationTables,
-  seedAccounts,
-  startEmulator,
-} from './support';
+import { compareStores, openSync, seedAccounts, useOperationSetup } from './support';
 
 const databases = (await testDatabases()).filter((database) => database.name === 'pglite');
 const T0 = new Date('2026-06-01T12:00:00Z').getTime();
 
 describeEachDatabase(databases, (database) => {
-  let knex: Knex;
-  let emulator: CdmsEmulator;
-  let tables: OperationTables;
   let now = T0;
 
-  beforeAll(async () => {
-    knex = await database.connect();
-  });
-  afterAll(async () => {
-    await knex.destroy();
-  });
-  beforeEach(async () => {
+  beforeEach(() => {
     now = T0;
-    emulator = await startEmulator({ clock: () => now });
-    tables = operationTables();
-    await createOperationTables(knex, tables);
   });
-  afterEach(async () => {
-    await dropOperationTables(knex, tables).catch(() => {});
-    await emulator.close();
-  });
+  const setup = useOperationSetup(database, { emulator: { clock: () => now }, per: 'test' });
 
   /** Refresh entries recorded per GUID. */
   async function historyCounts(): Promise<Map<string, number>> {
-    const rows = (await knex(tables.history).select('cdms_pk').count({ n: '*' }).groupBy('cdms_pk')) as {
+    const rows = (await setup
+      .knex(setup.tables.history)
+      .select('cdms_pk')
+      .count({ n: '*' })
+      .groupBy('cdms_pk')) as {
       cdms_pk: string;
       n: number | string;
     }[];
@@ -56,57 +34,57 @@ describeEachDatabase(databases, (database) => {
   const guid = (record: { AccountId?: unknown }) => String(record.AccountId).toLowerCase();
 
   it('several writes in the watermark second: the ones after the poll are not missed, none recorded twice', async () => {
-    const accounts = seedAccounts(emulator, 10, { start: new Date(T0 - 60_000) });
-    const { sync, Organisation } = openSync(knex, emulator, tables);
+    const accounts = seedAccounts(setup.emulator, 10, { start: new Date(T0 - 60_000) });
+    const { sync, Organisation } = openSync(setup.knex, setup.emulator, setup.tables);
     await sync.backfill([Organisation]);
     now = T0 + 5_000;
-    emulator.editAsCdmsUser('Account', String(accounts[0]?.AccountId), { Name: 'first' });
+    setup.emulator.editAsCdmsUser('Account', String(accounts[0]?.AccountId), { Name: 'first' });
     expect((await sync.poll([Organisation], { overlapSeconds: 0 })).models[0]).toMatchObject({ changes: 1 });
     // Same second, after the poll: the watermark is this second, and `ge` reads it again.
     now = T0 + 5_400;
-    emulator.editAsCdmsUser('Account', String(accounts[1]?.AccountId), { Name: 'second' });
+    setup.emulator.editAsCdmsUser('Account', String(accounts[1]?.AccountId), { Name: 'second' });
     const again = await sync.poll([Organisation], { overlapSeconds: 0 });
     expect(again.models[0]).toMatchObject({ changes: 1, requests: 1 });
     const counts = await historyCounts();
     expect(counts.get(guid(accounts[0] ?? {}))).toBe(2);
     expect(counts.get(guid(accounts[1] ?? {}))).toBe(2);
-    const { cdms, local } = await compareStores(knex, emulator, tables);
+    const { cdms, local } = await compareStores(setup.knex, setup.emulator, setup.tables);
     expect(local).toEqual(cdms);
   });
 
   it('a write that becomes visible after a later one (late commit) is read within the overlap', async () => {
-    const accounts = seedAccounts(emulator, 10, { start: new Date(T0 - 60_000) });
-    const { sync, Organisation } = openSync(knex, emulator, tables);
+    const accounts = seedAccounts(setup.emulator, 10, { start: new Date(T0 - 60_000) });
+    const { sync, Organisation } = openSync(setup.knex, setup.emulator, setup.tables);
     await sync.backfill([Organisation]);
     // A CDMS transaction stamps ModifiedOn T0+2 s but commits 9 s later; meanwhile another write lands.
     now = T0 + 2_000;
-    const late = emulator.editAsCdmsUser(
+    const late = setup.emulator.editAsCdmsUser(
       'Account',
       String(accounts[0]?.AccountId),
       { Name: 'late' },
       { visibleAfterMs: 9_000 },
     );
     now = T0 + 10_000;
-    emulator.editAsCdmsUser('Account', String(accounts[1]?.AccountId), { Name: 'on time' });
+    setup.emulator.editAsCdmsUser('Account', String(accounts[1]?.AccountId), { Name: 'on time' });
     const first = await sync.poll([Organisation]);
     expect(first.models[0]).toMatchObject({ changes: 1, watermark: new Date(T0 + 10_000) });
     now = T0 + 11_000;
-    expect(emulator.pendingCommits()).toBe(0);
+    expect(setup.emulator.pendingCommits()).toBe(0);
     const second = await sync.poll([Organisation]);
     expect(second.models[0]).toMatchObject({ changes: 1, watermark: new Date(T0 + 10_000) });
-    const [row] = await knex(tables.organisation).where({ cdms_pk: guid(late) });
+    const [row] = await setup.knex(setup.tables.organisation).where({ cdms_pk: guid(late) });
     expect(row?.name).toBe('late');
-    const { cdms, local } = await compareStores(knex, emulator, tables);
+    const { cdms, local } = await compareStores(setup.knex, setup.emulator, setup.tables);
     expect(local).toEqual(cdms);
   });
 
   it('records edited while the poll pages through them are all applied, each change recorded once', async () => {
-    const accounts = seedAccounts(emulator, 200, { start: new Date(T0 - 600_000) });
-    const { sync, client, Organisation } = openSync(knex, emulator, tables);
+    const accounts = seedAccounts(setup.emulator, 200, { start: new Date(T0 - 600_000) });
+    const { sync, client, Organisation } = openSync(setup.knex, setup.emulator, setup.tables);
     await sync.backfill([Organisation]);
     now = T0;
     for (const account of accounts)
-      emulator.editAsCdmsUser('Account', String(account.AccountId), { Name: 'x' });
+      setup.emulator.editAsCdmsUser('Account', String(account.AccountId), { Name: 'x' });
     // Same ModifiedOn: the poll orders by key; ask CDMS which records its first and last pages hold.
     const edge = async (direction: 'asc' | 'desc') => {
       for await (const page of client.pages('Account', {
@@ -127,15 +105,17 @@ describeEachDatabase(databases, (database) => {
         edited = true;
         // While paging: one record of the first page and one of the last change again.
         now = T0 + 3_000;
-        emulator.editAsCdmsUser('Account', String(firstPage?.AccountId), { Name: 'edited (first page)' });
-        emulator.editAsCdmsUser('Account', String(lastPage?.AccountId), { Name: 'edited (last page)' });
+        setup.emulator.editAsCdmsUser('Account', String(firstPage?.AccountId), {
+          Name: 'edited (first page)',
+        });
+        setup.emulator.editAsCdmsUser('Account', String(lastPage?.AccountId), { Name: 'edited (last page)' });
       },
     });
     expect(report.models[0]?.changes).toBeGreaterThanOrEqual(199);
     // A record that moved behind the paging position may have been passed over by this round (with
     // row-offset paging); the next round's overlap reads it.
     await sync.poll([Organisation]);
-    const { cdms, local } = await compareStores(knex, emulator, tables);
+    const { cdms, local } = await compareStores(setup.knex, setup.emulator, setup.tables);
     expect(local).toEqual(cdms);
     const counts = await historyCounts();
     // Backfill + the edit to 'x' (+ the edit while paging for two of them), never more.

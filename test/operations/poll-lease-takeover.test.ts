@@ -3,47 +3,27 @@
  * session advisory lock), it is killed with SIGKILL, the other takes over within the bound, and
  * no change is lost or recorded twice in history.
  */
-import type { Knex } from 'knex';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDatabase, testDatabases } from '../../packages/knex/src/conformance/databases';
 import { startOperation } from './processes/child-process';
-import {
-  createOperationTables,
-  dropOperationTables,
-  type OperationTables,
-  openSync,
-  operationTables,
-  seedAccounts,
-  startEmulator,
-} from './support';
+import { openSync, seedAccounts, startEmulator, useOperationSetup } from './support';
 
 const databases = (await testDatabases()).filter((database) => database.name === 'postgresql');
 
 describeEachDatabase(databases, (database) => {
-  let knex: Knex;
-  let tables: OperationTables;
-
-  beforeAll(async () => {
-    knex = await database.connect();
-    tables = operationTables();
-    await createOperationTables(knex, tables);
-  });
-  afterAll(async () => {
-    await dropOperationTables(knex, tables).catch(() => {});
-    await knex.destroy();
-  });
+  const setup = useOperationSetup(database, { emulator: false });
 
   it('the holder is killed, the other process takes over within the bound, nothing lost or doubled', async () => {
     const emulator = await startEmulator();
     const children: ReturnType<typeof startOperation>[] = [];
     try {
       const accounts = seedAccounts(emulator, 100);
-      const { sync, Organisation, Contact } = openSync(knex, emulator, tables);
+      const { sync, Organisation, Contact } = openSync(setup.knex, emulator, setup.tables);
       await sync.backfill([Organisation, Contact]);
       const env = {
         OPERATION: 'poll',
         CDMS_URL: emulator.url,
-        TABLES: JSON.stringify(tables),
+        TABLES: JSON.stringify(setup.tables),
         POLL_INTERVAL_MS: '100',
       };
       const first = startOperation(env);
@@ -56,7 +36,9 @@ describeEachDatabase(databases, (database) => {
       for (const account of accounts.slice(0, 10)) {
         emulator.editAsCdmsUser('Account', String(account.AccountId), { Name: `${account.Name} a` });
       }
-      await waitFor(async () => (await knex(tables.organisation).where('name', 'like', '% a')).length === 10);
+      await waitFor(
+        async () => (await setup.knex(setup.tables.organisation).where('name', 'like', '% a')).length === 10,
+      );
       first.kill();
       const killedAt = Date.now();
       await first.exited;
@@ -71,11 +53,14 @@ describeEachDatabase(databases, (database) => {
       // biome-ignore lint/suspicious/noConsole: the takeover time the issue asks for
       console.info(`poll lease takeover after kill -9: ${takeoverMs} ms (interval 100 ms)`);
       expect(takeoverMs).toBeLessThan(5000);
-      await waitFor(async () => (await knex(tables.organisation).where('name', 'like', '% b')).length === 10);
+      await waitFor(
+        async () => (await setup.knex(setup.tables.organisation).where('name', 'like', '% b')).length === 10,
+      );
 
       // Every change recorded exactly once: one backfill entry per record, one more per edit.
-      const history = (await knex(tables.history)
-        .where({ model: tables.organisation })
+      const history = (await setup
+        .knex(setup.tables.history)
+        .where({ model: setup.tables.organisation })
         .select('cdms_pk')
         .count({ n: '*' })
         .groupBy('cdms_pk')) as { cdms_pk: string; n: number | string }[];

@@ -12,7 +12,8 @@ import {
 import { createSync, type Sync, type SyncOptions } from '@cdms-sync/core';
 import { createSyncStateTables, dropSyncStateTables, knexStore } from '@cdms-sync/knex';
 import type { Knex } from 'knex';
-import { uniqueTableName } from '../../packages/knex/src/conformance/databases';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { type TestDatabase, uniqueTableName } from '../../packages/knex/src/conformance/databases';
 import {
   createModelTables,
   defineModels,
@@ -74,6 +75,89 @@ export function openSync(
 
 export function startEmulator(options: CdmsEmulatorOptions = {}): Promise<CdmsEmulator> {
   return startCdmsEmulator(options);
+}
+
+/** What {@link useOperationSetup} provides to the tests of one database (read inside tests). */
+export interface OperationSetup {
+  readonly knex: Knex;
+  /** Throws when the set-up was asked for no emulator. */
+  readonly emulator: CdmsEmulator;
+  readonly tables: OperationTables;
+}
+
+export interface OperationSetupOptions {
+  /** Options of the emulator it starts, or `false` for none (the tests start their own). @default {} */
+  readonly emulator?: CdmsEmulatorOptions | false;
+  /**
+   * `'file'`: one emulator and one set of tables for all the tests; `'test'`: fresh ones for each
+   * test (the connection is always one for the file).
+   * @default 'file'
+   */
+  readonly per?: 'file' | 'test';
+}
+
+/**
+ * Registers the hooks of an operations suite on `database`: a connection, the emulator over HTTP
+ * and fresh tables ({@link createOperationTables}), all dropped and closed after.
+ *
+ * @example
+ * describeEachDatabase(databases, (database) => {
+ *   const setup = useOperationSetup(database, { emulator: { latencyMs: 20 } });
+ *   it('…', async () => {
+ *     seedAccounts(setup.emulator, 10);
+ *     const { sync, Organisation } = openSync(setup.knex, setup.emulator, setup.tables);
+ *   });
+ * });
+ */
+export function useOperationSetup(
+  database: TestDatabase,
+  options: OperationSetupOptions = {},
+): OperationSetup {
+  const { emulator: emulatorOptions = {}, per = 'file' } = options;
+  let knex: Knex | undefined;
+  let emulator: CdmsEmulator | undefined;
+  let tables: OperationTables | undefined;
+
+  const setUp = async (connection: Knex) => {
+    if (emulatorOptions) emulator = await startEmulator(emulatorOptions);
+    tables = operationTables();
+    await createOperationTables(connection, tables);
+  };
+  const tearDown = async (connection: Knex) => {
+    if (tables) await dropOperationTables(connection, tables).catch(() => {});
+    await emulator?.close();
+  };
+
+  beforeAll(async () => {
+    knex = await database.connect();
+    if (per === 'file') await setUp(knex);
+  });
+  afterAll(async () => {
+    if (!knex) return;
+    if (per === 'file') await tearDown(knex);
+    await knex.destroy();
+  });
+  if (per === 'test') {
+    beforeEach(() => setUp(required(knex, 'knex')));
+    afterEach(() => tearDown(required(knex, 'knex')));
+  }
+
+  return {
+    get knex() {
+      return required(knex, 'knex');
+    },
+    get emulator() {
+      return required(emulator, 'emulator');
+    },
+    get tables() {
+      return required(tables, 'tables');
+    },
+  };
+}
+
+function required<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`useOperationSetup: no ${name} (set up in the hooks)`);
+  return value;
 }
 
 /** Seed `count` accounts whose `CreatedOn` spreads over one second per `perSecond` records. */

@@ -21,6 +21,7 @@ import {
   type CdmsPropertyMetadata,
   renderMetadata,
 } from '@cdms-sync/cdms-client';
+import { seededRandom } from '../../../packages/cdms-client/src/emulator/seeded-random';
 
 const NS = 'Microsoft.Crm.Sdk.Data.Services';
 
@@ -50,18 +51,6 @@ type Draft = {
   navigation: CdmsNavigationPropertyMetadata[];
 };
 
-/** A small seeded generator (mulberry32), so the document is the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const WORDS = [
   'Status',
   'Region',
@@ -84,7 +73,8 @@ const WORDS = [
 ];
 
 export function buildLargeMetadata(options: LargeMetadataOptions = {}): LargeMetadata {
-  const next = random(20261127);
+  // Seeded, so the document is the same on every run.
+  const next = seededRandom(20261127);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const drafts = new Map<string, Draft>();
   const associations: Record<string, CdmsAssociationMetadata> = {};
@@ -168,6 +158,15 @@ export function buildLargeMetadata(options: LargeMetadataOptions = {}): LargeMet
   const numbered = (prefix: string, count: number, make: (index: number) => CdmsPropertyMetadata) =>
     Array.from({ length: count }, (_, index) => make(index + 1)).filter((made) => made.name !== prefix);
 
+  /** `count` custom attributes `<prefix><word><n>`, each of a type picked from `types`. */
+  const customAttributes = (count: number, prefixOf: (n: number) => string, types: readonly string[]) =>
+    numbered('', count, (n) => {
+      const word = pick(WORDS);
+      const name = `${prefixOf(n)}${word}${n}`;
+      const type = pick(types);
+      return type === 'Edm.String' ? text(name) : property(name, type);
+    });
+
   // System entities first: lookups need their targets.
   for (const name of ['SystemUser', 'BusinessUnit', 'Team', 'Organization', 'TransactionCurrency']) {
     entity(name, [text('Name'), text('FullName'), property('IsDisabled', 'Edm.Boolean')]);
@@ -187,20 +186,15 @@ export function buildLargeMetadata(options: LargeMetadataOptions = {}): LargeMet
     ...numbered('', 3, (n) => text(`Address${n}_PostalCode`)),
     ...numbered('', 3, (n) => text(`Telephone${n}`)),
     ...numbered('', 3, (n) => text(`EMailAddress${n}`)),
-    ...numbered('', 170, (n) => {
-      const word = pick(WORDS);
-      const prefix = n % 2 === 0 ? 'optevia_' : 'detica_';
-      const type = pick([
-        'Edm.String',
-        'Edm.Int32',
-        'Edm.Boolean',
-        'Edm.DateTime',
-        'Edm.Decimal',
-        complex('OptionSetValue'),
-        complex('Money'),
-      ]);
-      return type === 'Edm.String' ? text(`${prefix}${word}${n}`) : property(`${prefix}${word}${n}`, type);
-    }),
+    ...customAttributes(170, (n) => (n % 2 === 0 ? 'optevia_' : 'detica_'), [
+      'Edm.String',
+      'Edm.Int32',
+      'Edm.Boolean',
+      'Edm.DateTime',
+      'Edm.Decimal',
+      complex('OptionSetValue'),
+      complex('Money'),
+    ]),
   ]);
   const contact = entity('Contact', [
     text('FirstName'),
@@ -210,18 +204,13 @@ export function buildLargeMetadata(options: LargeMetadataOptions = {}): LargeMet
     property('BirthDate', 'Edm.DateTime'),
     property('GenderCode', complex('OptionSetValue')),
     property('CreditLimit', complex('Money')),
-    ...numbered('', 270, (n) => {
-      const word = pick(WORDS);
-      const prefix = n % 3 === 0 ? 'detica_' : 'optevia_';
-      const type = pick([
-        'Edm.String',
-        'Edm.Int32',
-        'Edm.Boolean',
-        'Edm.DateTime',
-        complex('OptionSetValue'),
-      ]);
-      return type === 'Edm.String' ? text(`${prefix}${word}${n}`) : property(`${prefix}${word}${n}`, type);
-    }),
+    ...customAttributes(270, (n) => (n % 3 === 0 ? 'detica_' : 'optevia_'), [
+      'Edm.String',
+      'Edm.Int32',
+      'Edm.Boolean',
+      'Edm.DateTime',
+      complex('OptionSetValue'),
+    ]),
   ]);
 
   // Custom entities.

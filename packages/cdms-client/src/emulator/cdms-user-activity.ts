@@ -2,6 +2,7 @@ import { CdmsEmulatorError } from './cdms-emulator-error';
 import type { CdmsUserWrites } from './cdms-user-writes';
 import type { EntityCatalog, EntityModel } from './entity-model';
 import type { EntityStore } from './entity-store';
+import { seededRandom } from './seeded-random';
 import type { EmulatorActivityCounts, EmulatorActivityOptions } from './types';
 
 /** The user simulated writes are attributed to (`ModifiedBy`, `CreatedBy`). */
@@ -13,18 +14,6 @@ export const ACTIVITY_USER = {
 
 /** How often the scheduler looks at the clock. */
 const TICK_MS = 20;
-
-/** mulberry32: a small seeded PRNG, so a seed gives the same choices every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function assertRate(name: string, value: number | undefined): number {
   const rate = value ?? 0;

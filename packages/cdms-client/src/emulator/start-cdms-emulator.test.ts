@@ -38,6 +38,27 @@ const odataError = (message: string | RegExp) => ({
   },
 });
 
+/** POSTs `body` as JSON to `AccountSet` (a create). */
+const postAccount = (e: CdmsEmulator, body: unknown) =>
+  request(`${e.serviceUrl}/AccountSet`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+/** Creates the Account 'Acme' through the API; each `merge()` then MERGEs a new Telephone1 into it. */
+async function createAccountToMerge(e: CdmsEmulator) {
+  const created = await postAccount(e, { Name: 'Acme' });
+  const id = created.body.d.AccountId as string;
+  const merge = () =>
+    fetch(`${e.serviceUrl}/AccountSet(guid'${id}')`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-HTTP-Method': 'MERGE' },
+      body: JSON.stringify({ Telephone1: String(Math.random()) }),
+    });
+  return { id, merge };
+}
+
 describe('list', () => {
   it('answers a page with __metadata, CRM value shapes and no __next', async () => {
     const e = await start({ clock: () => T0 });
@@ -290,12 +311,7 @@ describe('errors', () => {
 
   it('rejects unknown attributes and bad values in a write, writing nothing', async () => {
     const e = await start();
-    const post = (body: unknown) =>
-      request(`${e.serviceUrl}/AccountSet`, {
-        method: 'POST',
-        body: JSON.stringify(body),
-        headers: { 'Content-Type': 'application/json' },
-      });
+    const post = (body: unknown) => postAccount(e, body);
     const unknown = await post({ Name: 'Acme', Nope: 1 });
     expect(unknown.status).toBe(400);
     expect(unknown.body).toEqual(
@@ -333,12 +349,7 @@ describe('errors', () => {
 
   it("rejects a string longer than the attribute's maximum length (Account.Name 160) with CRM's 400, writing nothing", async () => {
     const e = await start();
-    const post = (body: unknown) =>
-      request(`${e.serviceUrl}/AccountSet`, {
-        method: 'POST',
-        body: JSON.stringify(body),
-        headers: { 'Content-Type': 'application/json' },
-      });
+    const post = (body: unknown) => postAccount(e, body);
     const tooLong = await post({ Name: 'x'.repeat(161) });
     expect(tooLong.status).toBe(400);
     expect(tooLong.body).toEqual(
@@ -362,12 +373,7 @@ describe('errors', () => {
     const e = await start({
       entities: [{ name: 'Account', attributes: { Name: { type: 'Edm.String', maxLength: 5 } } }],
     });
-    const post = (name: string) =>
-      request(`${e.serviceUrl}/AccountSet`, {
-        method: 'POST',
-        body: JSON.stringify({ Name: name }),
-        headers: { 'Content-Type': 'application/json' },
-      });
+    const post = (name: string) => postAccount(e, { Name: name });
     expect((await post('Acme!')).status).toBe(201);
     expect((await post('Acme Ltd')).status).toBe(400);
   });
@@ -467,18 +473,7 @@ describe('retrieve, create, update, delete', () => {
   it('modifiedOn: strictly-increasing bumps ModifiedOn to a strictly later whole second and VersionNumber on every write', async () => {
     let now = T0 + 250;
     const e = await start({ clock: () => new Date(now), modifiedOn: 'strictly-increasing' });
-    const created = await request(`${e.serviceUrl}/AccountSet`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ Name: 'Acme' }),
-    });
-    const id = created.body.d.AccountId as string;
-    const merge = () =>
-      fetch(`${e.serviceUrl}/AccountSet(guid'${id}')`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-HTTP-Method': 'MERGE' },
-        body: JSON.stringify({ Telephone1: String(Math.random()) }),
-      });
+    const { id, merge } = await createAccountToMerge(e);
     const state = () => {
       const record = e.records('Account')[0]!;
       return {
@@ -503,18 +498,7 @@ describe('retrieve, create, update, delete', () => {
   it('default clock is CRM 2011: writes within one second share ModifiedOn (editAsCdmsUser too); VersionNumber grows on every write', async () => {
     let now = T0 + 250;
     const e = await start({ clock: () => new Date(now) });
-    const created = await request(`${e.serviceUrl}/AccountSet`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ Name: 'Acme' }),
-    });
-    const id = created.body.d.AccountId as string;
-    const merge = () =>
-      fetch(`${e.serviceUrl}/AccountSet(guid'${id}')`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-HTTP-Method': 'MERGE' },
-        body: JSON.stringify({ Telephone1: String(Math.random()) }),
-      });
+    const { id, merge } = await createAccountToMerge(e);
     const state = () => {
       const record = e.records('Account')[0]!;
       return { modified: (record.ModifiedOn as Date).getTime(), version: record.VersionNumber };

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import type { CliRuntime } from '../run/cli-runtime';
 import { EXIT_CODES } from '../run/exit-codes';
 import {
-  entityAttributeValues,
-  maxLength,
+  addMetadataSourceOptions,
+  addSchemaHintOptions,
   readMetadataOption,
   type SchemaCommandOptions,
 } from './schema-options';
@@ -25,24 +25,10 @@ interface CheckCommandOptions extends SchemaCommandOptions {
  * // $ cdms-sync check --max-length Account.Name=160   # exit 1 and a table when a migrator is wrong
  */
 export function registerCheckCommand(program: Command, runtime: CliRuntime): void {
-  program
+  const check = program
     .command('check')
-    .description('compare every migrator with $metadata; exit 1 with a table of problems')
-    .option('--metadata <file>', 'a saved $metadata document (.xml, or .xml.gz)')
-    .option(
-      '--url <root>',
-      'GET $metadata from this organisation root, without signing in (e.g. the emulator)',
-    )
-    .option(
-      '--max-length <Entity.Attribute=N>',
-      'a string length $metadata does not publish (repeatable)',
-      entityAttributeValues(maxLength),
-    )
-    .option(
-      '--lookup-target <Entity.Attribute=entity>',
-      'the target of a lookup $metadata does not link (repeatable)',
-      entityAttributeValues(String),
-    )
+    .description('compare every migrator with $metadata; exit 1 with a table of problems');
+  addSchemaHintOptions(addMetadataSourceOptions(check))
     .option('--json', 'print the problems as JSON')
     .action(async (options: CheckCommandOptions, command: Command) => {
       let failed = false;

@@ -3,9 +3,9 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load-config';
 import type { CliRuntime } from '../run/cli-runtime';
 import {
+  addMetadataSourceOptions,
+  addSchemaHintOptions,
   commaList,
-  entityAttributeValues,
-  maxLength,
   readMetadataOption,
   type SchemaCommandOptions,
 } from './schema-options';
@@ -44,31 +44,18 @@ export function formatGenerateReport(report: WriteGeneratedFilesReport, dryRun: 
  * // $ cdms-sync generate Account Contact --metadata cdms.edmx --out src --max-length Account.Name=160
  */
 export function registerGenerateCommand(program: Command, runtime: CliRuntime): void {
-  program
+  const generate = program
     .command('generate')
     .description('write models, migrators and Knex migrations for CDMS entities from $metadata')
-    .argument('<entities...>', 'entity sets, schema or logical names (AccountSet, Contact, optevia_country)')
-    .option('--metadata <file>', 'a saved $metadata document (.xml, or .xml.gz)')
-    .option(
-      '--url <root>',
-      'GET $metadata from this organisation root, without signing in (e.g. the emulator)',
-    )
+    .argument('<entities...>', 'entity sets, schema or logical names (AccountSet, Contact, optevia_country)');
+  addMetadataSourceOptions(generate)
     .option('--out <dir>', 'the folder to write models/ and migrations/ into', '.')
     .option(
       '--attributes <names>',
       'attributes to map, comma-separated (Name, Contact.FirstName) [default: the writable ones]',
       commaList,
-    )
-    .option(
-      '--max-length <Entity.Attribute=N>',
-      'a string length $metadata does not publish (repeatable)',
-      entityAttributeValues(maxLength),
-    )
-    .option(
-      '--lookup-target <Entity.Attribute=entity>',
-      'the target of a lookup $metadata does not link (repeatable)',
-      entityAttributeValues(String),
-    )
+    );
+  addSchemaHintOptions(generate)
     .option('--table-prefix <prefix>', 'put before every table name')
     .option('--dry-run', 'print the files, write nothing')
     .action(async (entities: string[], options: GenerateCommandOptions, command: Command) => {

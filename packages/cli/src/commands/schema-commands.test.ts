@@ -43,17 +43,20 @@ async function cli(args: readonly string[], cwd = FIXTURES) {
 
 describe('cdms-sync generate', () => {
   it('writes a model and a migration per entity from the emulator $metadata, then never overwrites them', async () => {
-    const first = await cli([
-      'generate',
-      'Account',
-      'Contact',
-      '--url',
-      emulator.url,
-      '--out',
-      out,
-      '--max-length',
-      'Account.Description=2000',
-    ]);
+    // The same run twice: the second must keep what the first wrote.
+    const generateAccountAndContact = () =>
+      cli([
+        'generate',
+        'Account',
+        'Contact',
+        '--url',
+        emulator.url,
+        '--out',
+        out,
+        '--max-length',
+        'Account.Description=2000',
+      ]);
+    const first = await generateAccountAndContact();
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(first.stdout).toMatch(
       /^wrote {2}models\/account\.ts\nwrote {2}models\/contact\.ts\nwrote {2}migrations\/\d{14}-01-create-contact\.ts\n/,
@@ -74,17 +77,7 @@ describe('cdms-sync generate', () => {
       join(out, 'models/contact.ts'),
       `${readFileSync(join(out, 'models/contact.ts'), 'utf8')}// edited\n`,
     );
-    const second = await cli([
-      'generate',
-      'Account',
-      'Contact',
-      '--url',
-      emulator.url,
-      '--out',
-      out,
-      '--max-length',
-      'Account.Description=2000',
-    ]);
+    const second = await generateAccountAndContact();
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('unchanged  models/account.ts');
     expect(second.stdout).toContain(

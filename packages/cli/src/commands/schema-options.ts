@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 
 /** The options `generate` and `check` share. */
 export interface SchemaCommandOptions {
@@ -8,6 +8,45 @@ export interface SchemaCommandOptions {
   url?: string;
   maxLength?: Record<string, number>;
   lookupTarget?: Record<string, string>;
+}
+
+/**
+ * Adds where `$metadata` comes from, `--metadata <file>` and `--url <root>` (read by
+ * {@link readMetadataOption}), to `command`.
+ *
+ * @example
+ * addMetadataSourceOptions(program.command('check'));
+ * // $ cdms-sync check --metadata cdms.edmx.gz
+ */
+export function addMetadataSourceOptions(command: Command): Command {
+  return command
+    .option('--metadata <file>', 'a saved $metadata document (.xml, or .xml.gz)')
+    .option(
+      '--url <root>',
+      'GET $metadata from this organisation root, without signing in (e.g. the emulator)',
+    );
+}
+
+/**
+ * Adds the repeatable hints for what `$metadata` does not publish, `--max-length
+ * <Entity.Attribute=N>` and `--lookup-target <Entity.Attribute=entity>`, to `command`.
+ *
+ * @example
+ * addSchemaHintOptions(program.command('check'));
+ * // $ cdms-sync check --max-length Account.Name=160 --lookup-target Contact.ParentCustomerId=account
+ */
+export function addSchemaHintOptions(command: Command): Command {
+  return command
+    .option(
+      '--max-length <Entity.Attribute=N>',
+      'a string length $metadata does not publish (repeatable)',
+      entityAttributeValues(maxLength),
+    )
+    .option(
+      '--lookup-target <Entity.Attribute=entity>',
+      'the target of a lookup $metadata does not link (repeatable)',
+      entityAttributeValues(String),
+    );
 }
 
 /** The Organization Data Service under an organisation root. */

@@ -69,24 +69,12 @@ export async function prepareQuery(
   const storeWhere = toStoreWhere(where, resolved);
   const offset = slice?.offset ?? state.offset;
   const limit = slice ? slice.limit : state.limit;
-  if (state.none || limit === 0) {
-    return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: true };
-  }
-  if (state.skipCdms || !meta.synced) {
-    return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: false };
-  }
+  const common = { resolved, where, storeWhere, orderBy, storeOrderBy };
+  if (state.none || limit === 0) return { ...common, cdms: undefined, matchesNothing: true };
+  if (state.skipCdms || !meta.synced) return { ...common, cdms: undefined, matchesNothing: false };
   const plan = await planRead(services, meta, where, state.readPolicy);
   if (plan.kind === 'fresh') {
-    return {
-      resolved,
-      where,
-      storeWhere,
-      orderBy,
-      storeOrderBy,
-      cdms: undefined,
-      matchesNothing: false,
-      fresh: plan.deltas,
-    };
+    return { ...common, cdms: undefined, matchesNothing: false, fresh: plan.deltas };
   }
   // Filters across relations: the related records are filtered in CDMS first (see `relatedInCdms`).
   const cdmsWhere = hasRelated(where)
@@ -94,18 +82,14 @@ export async function prepareQuery(
     : where;
   const compiled = compileODataQuery({ where: cdmsWhere, orderBy, offset, limit }, resolved.schema);
   if (compiled.matchesNothing) {
-    return { resolved, where, storeWhere, orderBy, storeOrderBy, cdms: undefined, matchesNothing: true };
+    return { ...common, cdms: undefined, matchesNothing: true };
   }
   const query = { ...compiled.query, select: resolved.selectAttributes };
   // A read that never lists (`get`) skips measuring the URL (it serialises the whole query).
   const fitted =
     options.forList === false ? { queries: [query], exact: true } : fitListQueryToUrl(services, meta, query);
   return {
-    resolved,
-    where,
-    storeWhere,
-    orderBy,
-    storeOrderBy,
+    ...common,
     cdms: { queries: fitted.queries, exact: compiled.exact && fitted.exact },
     matchesNothing: false,
   };

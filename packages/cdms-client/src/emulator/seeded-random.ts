@@ -1,0 +1,18 @@
+/**
+ * mulberry32: a small seeded PRNG, so a seed gives the same sequence (numbers in [0, 1)) on every
+ * run. For the emulator's simulated activity and generated test data, not for anything secret.
+ *
+ * @example
+ * const next = seededRandom(7);
+ * next(); // the same first number on every run
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
