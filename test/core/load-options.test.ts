@@ -80,7 +80,8 @@ describe('only() / defer()', () => {
     acme.name = 'Acme Ltd';
     await acme.save({ skipCdms: true });
     expect(seen.filter((sql) => sql.startsWith('update'))).toEqual([
-      'update "organisation" set "name" = $1 where "id" = $2',
+      // The UPDATE is also the row lock, and returns the row (no `select … for update` first).
+      'update "organisation" set "name" = $1 where "id" = $2 returning *',
     ]);
     expect(await f.knex('organisation').first()).toMatchObject({
       name: 'Acme Ltd',

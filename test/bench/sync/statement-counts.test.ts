@@ -129,11 +129,17 @@ describe('sync bench: SQL statements per operation', () => {
     );
   });
 
-  it('save runs 7 statements and delete 5: the baseline 5 and 5 (history written before CDMS, completed after)', async () => {
+  it('save runs 6 statements and delete 4: the baseline 5 and 5 (the UPDATE and DELETE lock and read the row themselves; history written before CDMS, completed after)', async () => {
     const subject = await Organisation.objects.create({ name: 'To save', ukOrganisation: true });
     subject.name = 'Saved';
-    expect(await statementsOf(() => subject.save())).toHaveLength(7);
-    expect(await statementsOf(() => subject.delete())).toHaveLength(5);
+    const save = await statementsOf(() => subject.save());
+    expect(save).toHaveLength(6);
+    expect(save.filter((sql) => /for update/i.test(sql))).toEqual([]);
+    const deletion = await statementsOf(() => subject.delete());
+    expect(deletion).toHaveLength(4);
+    expect(deletion.filter((sql) => /^delete/i.test(sql))).toEqual([
+      expect.stringMatching(/^delete from "organisation" where .* returning \*$/),
+    ]);
     const mirror = await baseline.create({ name: 'To save', ukOrganisation: true });
     expect(
       await statementsOf(() => baseline.save(mirror.id, { name: 'Saved', ukOrganisation: true })),

@@ -85,14 +85,24 @@ export class RequestEvents {
     this.#notify(this.#throttleListeners, event);
   }
 
-  record(event: CdmsRequestEvent, kind: AttemptKind): void {
+  /**
+   * Counts one attempt, and describes it to the logger and the listeners. The event is built by
+   * `describe` only when someone will see it: a client nobody observes only counts.
+   */
+  record(
+    attempt: Pick<CdmsRequestEvent, 'method' | 'operation' | 'errorCode'>,
+    kind: AttemptKind,
+    describe: () => CdmsRequestEvent,
+  ): void {
     const stats = this.#stats;
     stats.total += 1;
-    stats.byOperation[event.operation] += 1;
-    stats.byMethod[event.method] += 1;
+    stats.byOperation[attempt.operation] += 1;
+    stats.byMethod[attempt.method] += 1;
     if (kind === 'retry') stats.retries += 1;
     if (kind === 'auth-replay') stats.authReplays += 1;
-    if (event.errorCode !== undefined) stats.failures += 1;
+    if (attempt.errorCode !== undefined) stats.failures += 1;
+    if (this.#logger === undefined && this.#listeners.size === 0) return;
+    const event = describe();
     this.#logger?.debug(`CDMS ${event.method} ${event.url} -> ${event.status ?? event.errorCode ?? '?'}`, {
       ...event,
     });

@@ -6,6 +6,7 @@ import { InvalidLiteralError } from '../odata/odata-syntax-error';
  * writer's zone: the milliseconds are already UTC, so it is accepted and ignored.
  */
 const CDMS_DATE = /^\/Date\((-?\d{1,16})([+-]\d{4})?\)\/$/;
+const SLASH = 0x2f;
 /** The largest distance from the epoch a JavaScript `Date` can hold. */
 const MAX_DATE_MS = 8.64e15;
 
@@ -24,7 +25,8 @@ export function isCdmsDate(text: unknown): text is string {
 
 /** @internal The milliseconds of a `/Date(ms)/` value a `Date` can hold, else `undefined`. */
 export function cdmsDateMilliseconds(text: unknown): number | undefined {
-  if (typeof text !== 'string') return undefined;
+  // Most strings are not dates: a first character other than `/` rules them out without the regex.
+  if (typeof text !== 'string' || text.charCodeAt(0) !== SLASH) return undefined;
   const match = CDMS_DATE.exec(text);
   const milliseconds = Number(match?.[1]);
   return match !== null && Math.abs(milliseconds) <= MAX_DATE_MS ? milliseconds : undefined;

@@ -27,11 +27,10 @@ export class HistoryRecorder {
    * Resolves the entry's id (for `amend`).
    */
   async record(modelTable: string, row: Row, kind: HistoryKind, author?: HistoryAuthor): Promise<unknown> {
-    const entry = await this.store.insert(
-      this.table,
-      this.#entryRow(modelTable, row, kind, new Date(), author),
-    );
-    return entry.id;
+    const entry = this.#entryRow(modelTable, row, kind, new Date(), author);
+    // Only the id is needed: a store that can insert without reading the row back does so.
+    if (this.store.insertIds) return (await this.store.insertIds(this.table, [entry]))[0];
+    return (await this.store.insert(this.table, entry)).id;
   }
 
   /**
@@ -59,10 +58,9 @@ export class HistoryRecorder {
   ): Promise<void> {
     if (rows.length === 0) return;
     const createdAt = new Date();
-    await this.store.bulkInsert(
-      this.table,
-      rows.map((row) => this.#entryRow(modelTable, row, kind, createdAt, author)),
-    );
+    const entries = rows.map((row) => this.#entryRow(modelTable, row, kind, createdAt, author));
+    if (this.store.insertIds) await this.store.insertIds(this.table, entries);
+    else await this.store.bulkInsert(this.table, entries);
   }
 
   /** The history row of one revision. */
@@ -101,11 +99,51 @@ export class HistoryRecorder {
   }
 }
 
-/** A JSON-safe copy of a row: dates become ISO strings, bigints strings. */
+/**
+ * A JSON-safe copy of a row, as `JSON.parse(JSON.stringify(row))` would make it: dates become ISO
+ * strings, bigints decimal strings, non-finite numbers and invalid dates `null`; `undefined` and
+ * functions are left out. A flat row is copied value by value (every write and import snapshots its
+ * rows, and a stringify with a replacer is the slow path); a nested value (a JSON column) takes the
+ * round trip.
+ *
+ * @example
+ * snapshot({ id: 1, modified: new Date(0), cdmsVersion: 7n }); // { id: 1, modified: '1970-01-01T00:00:00.000Z', cdmsVersion: '7' }
+ */
 export function snapshot(row: Row): Record<string, unknown> {
-  return JSON.parse(
-    JSON.stringify(row, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)),
-  ) as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    const safe = jsonSafe(value);
+    if (safe !== undefined) copy[key] = safe;
+  }
+  return copy;
+}
+
+function jsonSafe(value: unknown): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : null;
+    case 'bigint':
+      return value.toString();
+    case 'object':
+      if (value === null) return null;
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+      return roundTrip(value);
+    default:
+      return undefined;
+  }
+}
+
+/** A nested value (a JSON column) through `JSON.stringify` and back. */
+function roundTrip(value: object): unknown {
+  const text: string | undefined = JSON.stringify(value, bigintAsText);
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+function bigintAsText(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
 }
 
 function toEntry(row: Row): HistoryEntry {

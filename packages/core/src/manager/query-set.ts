@@ -632,7 +632,7 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
 
   async #fetch(): Promise<T[]> {
     if (this.state.none) return [];
-    const resolved = await this.meta.resolve();
+    const resolved = this.meta.resolved ?? (await this.meta.resolve());
     const fields = loadedFields(this.meta, resolved, this.state);
     const foreignKeys = prefetchedForeignKeys(this.meta, resolved, this.state.prefetchRelated);
     const rows = await this.#rows(fields, true);

@@ -139,7 +139,8 @@ export const fields = Object.freeze({
       decode: (raw) => {
         const date = toDate(raw);
         if (date === undefined) throw cannotDecode(attribute, 'a date-time', raw);
-        return truncateToSecond(date);
+        // CRM sends whole seconds: such a date is kept rather than copied.
+        return date.getTime() % 1000 === 0 ? date : truncateToSecond(date);
       },
       encode: (local) => truncateToSecond(expectDate(attribute, local)),
       literal: (local) => literal.datetime(expectDate(attribute, local)),

@@ -18,6 +18,14 @@ export interface MigratorSendContext {
 /** The local base fields every synced model has, and the CDMS attributes they mirror. */
 export const BASE_ATTRIBUTES = Object.freeze({ created: 'CreatedOn', modified: 'ModifiedOn' });
 
+/** The codecs `fromCdms` decodes `CreatedOn`/`ModifiedOn` with, built once (codecs are immutable). */
+const BASE_CODECS: ReadonlyArray<readonly [field: string, attribute: string, codec: FieldCodec]> =
+  Object.freeze(
+    Object.entries(BASE_ATTRIBUTES).map(
+      ([field, attribute]) => [field, attribute, codecs.datetime(attribute, { nullable: true })] as const,
+    ),
+  );
+
 /**
  * Declares how one model maps to one CDMS entity: the entity (`service`) and a codec per mapped
  * local field. Local fields not listed are local-only; CDMS never sees them.
@@ -47,6 +55,8 @@ export abstract class Migrator {
    * with `.fresh(policy)`. @default 'always'
    */
   declare readonly readPolicy?: ReadPolicy;
+  /** The primary key's codecs, built on first use for the attribute they were built for. */
+  #primaryKeyCodecs: { attribute: string; send: FieldCodec; receive: FieldCodec } | undefined;
 
   constructor() {
     // Defaults that read `service`, which a subclass sets after this constructor ran. A subclass may
@@ -111,11 +121,7 @@ export abstract class Migrator {
     const body: CdmsEntity = {};
     const cdmsPk = values.cdmsPk;
     if (cdmsPk !== undefined && cdmsPk !== null && (wanted === undefined || wanted.has('cdmsPk'))) {
-      body[this.primaryKeyAttribute] = this.encodeField(
-        'cdmsPk',
-        codecs.guid(this.primaryKeyAttribute),
-        cdmsPk,
-      );
+      body[this.primaryKeyAttribute] = this.encodeField('cdmsPk', this.#primaryKeyCodec('send'), cdmsPk);
     }
     for (const [field, codec] of Object.entries(this.fields)) {
       if (wanted !== undefined && !wanted.has(field)) continue;
@@ -141,17 +147,11 @@ export abstract class Migrator {
     const values: Record<string, unknown> = {};
     const primaryKey = received[this.primaryKeyAttribute];
     if (primaryKey !== undefined) {
-      values.cdmsPk = this.decodeField(
-        'cdmsPk',
-        codecs.guid(this.primaryKeyAttribute, { nullable: true }),
-        primaryKey,
-      );
+      values.cdmsPk = this.decodeField('cdmsPk', this.#primaryKeyCodec('receive'), primaryKey);
     }
-    for (const [field, attribute] of Object.entries(BASE_ATTRIBUTES)) {
+    for (const [field, attribute, codec] of BASE_CODECS) {
       const raw = received[attribute];
-      if (raw !== undefined) {
-        values[field] = this.decodeField(field, codecs.datetime(attribute, { nullable: true }), raw);
-      }
+      if (raw !== undefined) values[field] = this.decodeField(field, codec, raw);
     }
     for (const [field, codec] of Object.entries(this.fields)) {
       if (codec.decodeAttributes) {
@@ -165,6 +165,19 @@ export abstract class Migrator {
       if (raw !== undefined) values[field] = this.decodeField(field, codec, raw);
     }
     return values;
+  }
+
+  /** The primary key's codec: not nullable to send (a create's id), nullable to receive. */
+  #primaryKeyCodec(direction: 'send' | 'receive'): FieldCodec {
+    const attribute = this.primaryKeyAttribute;
+    if (this.#primaryKeyCodecs?.attribute !== attribute) {
+      this.#primaryKeyCodecs = {
+        attribute,
+        send: codecs.guid(attribute),
+        receive: codecs.guid(attribute, { nullable: true }),
+      };
+    }
+    return this.#primaryKeyCodecs[direction];
   }
 
   private encodeField(field: string, codec: FieldCodec, value: unknown): CdmsValue {

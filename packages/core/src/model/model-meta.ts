@@ -5,7 +5,7 @@ import type { ModelSchema } from '../query/model-schema';
 import type { ColumnDescription, LocalStore, Row } from '../store/local-store';
 import type { ModelClass } from './model-class';
 import { buildModelSchema } from './model-schema-builder';
-import type { SyncedModel } from './synced-model';
+import { loadedValuesSlot, type SyncedModel } from './synced-model';
 
 /** A mapped foreign key: migrator field `organisation`, stored as the local id in `organisationId`. */
 export interface ForeignKeyField {
@@ -21,6 +21,8 @@ export interface ForeignKeyField {
 /** What core knows about a model once its table has been described. @internal */
 export interface ResolvedModel {
   readonly columns: readonly ColumnDescription[];
+  /** `columns` by field name. */
+  readonly columnsByField: ReadonlyMap<string, ColumnDescription>;
   /** Every local field (store field names, camelCase). */
   readonly localFields: ReadonlySet<string>;
   /** The migrator's mapped field names (a foreign key by its migrator name, `organisation`). */
@@ -56,8 +58,12 @@ export function foreignKeyLocalField(field: string): string {
  */
 export class ModelMeta<T extends SyncedModel = SyncedModel> {
   #resolved: Promise<ResolvedModel> | undefined;
-  /** The values each instance had when it was last loaded or saved: `save()` sends only what changed. */
-  readonly #loaded = new WeakMap<object, Row>();
+  #resolvedModel: ResolvedModel | undefined;
+  /**
+   * The loaded values of instances of another copy of this package's `SyncedModel` (ESM and
+   * CommonJS side by side); the others keep them in their own slot (`loadedValuesSlot`).
+   */
+  readonly #foreignLoaded = new WeakMap<object, Row>();
   /** Related objects `prefetchRelated()` loaded, per instance and foreign key field. */
   readonly #prefetched = new WeakMap<object, Map<string, SyncedModel | null>>();
 
@@ -91,30 +97,54 @@ export class ModelMeta<T extends SyncedModel = SyncedModel> {
   /** Describe the table once and derive the schema (cached; a failure is not cached). */
   resolve(): Promise<ResolvedModel> {
     if (!this.#resolved) {
-      this.#resolved = this.#load().catch((error: unknown) => {
-        this.#resolved = undefined;
-        throw error;
-      });
+      this.#resolved = this.#load().then(
+        (resolved) => {
+          this.#resolvedModel = resolved;
+          return resolved;
+        },
+        (error: unknown) => {
+          this.#resolved = undefined;
+          throw error;
+        },
+      );
     }
     return this.#resolved;
   }
 
-  /** An instance of the model holding `row`'s values (remembered as its loaded values). */
+  /**
+   * What `resolve()` resolved, once it has: hot paths read it without awaiting
+   * (`meta.resolved ?? (await meta.resolve())`); `undefined` before.
+   */
+  get resolved(): ResolvedModel | undefined {
+    return this.#resolvedModel;
+  }
+
+  /**
+   * An instance of the model holding `row`'s values, `row` itself kept as its loaded values: the
+   * caller hands `row` over (a row the store just returned) and never changes it afterwards.
+   */
   instantiate(row: Row): T {
     // Assign after construction: subclass field initialisers must not reset the values.
     const instance = Object.assign(new this.Model(), row);
-    this.remember(instance, row);
+    this.#keepLoaded(instance, row);
     return instance;
   }
 
-  /** Remember `row` as what `instance` holds in the local store (after a load or a save). */
+  /** Remember a copy of `row` as what `instance` holds in the local store (after a load or a save). */
   remember(instance: T, row: Row): void {
-    this.#loaded.set(instance, { ...row });
+    this.#keepLoaded(instance, { ...row });
+  }
+
+  #keepLoaded(instance: T, row: Row): void {
+    if (loadedValuesSlot.holds(instance)) loadedValuesSlot.set(instance, row);
+    else this.#foreignLoaded.set(instance, row);
   }
 
   /** The values `instance` had when last loaded or saved; `undefined` for an object built with `new`. */
   loadedValues(instance: T): Readonly<Row> | undefined {
-    return this.#loaded.get(instance);
+    return loadedValuesSlot.holds(instance)
+      ? (loadedValuesSlot.get(instance) as Readonly<Row> | undefined)
+      : this.#foreignLoaded.get(instance);
   }
 
   /** Keep the related object `prefetchRelated()` loaded for `instance`'s foreign key `field`. */
@@ -143,7 +173,8 @@ export class ModelMeta<T extends SyncedModel = SyncedModel> {
     const columns = await this.store.describe(this.table);
     if (columns.length === 0)
       throw new FieldError(`Table ${this.table} of model ${this.Model.name} has no columns`);
-    const localFields = new Set(columns.map((column) => column.field));
+    const columnsByField = new Map(columns.map((column) => [column.field, column]));
+    const localFields = new Set(columnsByField.keys());
     for (const base of ['id', 'cdmsPk', 'created', 'modified']) {
       if (!localFields.has(base)) {
         throw new FieldError(
@@ -185,6 +216,15 @@ export class ModelMeta<T extends SyncedModel = SyncedModel> {
       ...(migrator?.selectAttributes() ?? []),
       ...(versioned ? [VERSION_ATTRIBUTE] : []),
     ]);
-    return { columns, localFields, mappedFields, foreignKeys, schema, versioned, selectAttributes };
+    return {
+      columns,
+      columnsByField,
+      localFields,
+      mappedFields,
+      foreignKeys,
+      schema,
+      versioned,
+      selectAttributes,
+    };
   }
 }

@@ -4,6 +4,21 @@ import type { Migrator } from '../migrator/migrator';
 import { bindingOf } from './model-binding';
 import type { ModelClass } from './model-class';
 
+/**
+ * The values a model instance had when it was last loaded or saved (`save()` sends only what
+ * changed), kept in a private field of `SyncedModel`: one slot per instance, much cheaper than a
+ * `WeakMap` entry per loaded row. `holds` is false for an instance of another copy of this package
+ * (an ESM and a CommonJS copy side by side), which the caller then keeps elsewhere. @internal
+ */
+export interface LoadedValuesSlot {
+  holds(instance: object): boolean;
+  get(instance: SyncedModel): Readonly<Record<string, unknown>> | undefined;
+  set(instance: SyncedModel, values: Readonly<Record<string, unknown>>): void;
+}
+
+/** The accessors of `SyncedModel`'s loaded-values slot (filled in by the class's static block). @internal */
+export const loadedValuesSlot = {} as LoadedValuesSlot;
+
 /** Options of `save()`. */
 export interface SaveOptions {
   /** Write the local store only: no CDMS request (history is still recorded). @default false */
@@ -88,7 +103,15 @@ export class SyncedModel {
   // biome-ignore lint/suspicious/noExplicitAny: any subclass may narrow it with `declare static objects: Manager<Sub>`
   declare static objects: Manager<any>;
 
+  /** See `LoadedValuesSlot`. */
+  #loadedValues: Readonly<Record<string, unknown>> | undefined;
+
   static {
+    loadedValuesSlot.holds = (instance) => #loadedValues in instance;
+    loadedValuesSlot.get = (instance) => instance.#loadedValues;
+    loadedValuesSlot.set = (instance, values) => {
+      instance.#loadedValues = values;
+    };
     Object.defineProperty(SyncedModel, 'objects', {
       configurable: true,
       enumerable: false,

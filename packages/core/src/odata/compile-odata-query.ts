@@ -11,6 +11,8 @@ export interface ODataQueryInput {
   orderBy?: readonly OrderByTerm[];
   offset?: number;
   limit?: number;
+  /** `$select`. @default the migrator's `selectAttributes()` */
+  select?: readonly string[];
 }
 
 /** A compiled list request. */
@@ -44,7 +46,7 @@ export function compileODataQuery(input: ODataQueryInput, schema: ModelSchema): 
   const { filter, exact, matchesNothing } = compileODataFilter(input.where, schema);
   const query: CdmsListQuery = {
     ...(filter === undefined ? {} : { filter }),
-    select: migrator.selectAttributes(),
+    select: input.select ?? migrator.selectAttributes(),
     orderBy,
     ...(exact && input.offset !== undefined && input.offset > 0 ? { skip: input.offset } : {}),
     ...(exact && input.limit !== undefined ? { top: input.limit } : {}),

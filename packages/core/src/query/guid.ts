@@ -1,5 +1,7 @@
 /** A GUID as CDMS writes it: 32 hex digits in 8-4-4-4-12 groups, optionally wrapped in braces. */
 const GUID_PATTERN = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
+/** A GUID already in canonical form (what CDMS sends and the store keeps): returned as is. */
+const CANONICAL_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * True when `value` is a GUID string (`7a4814f9-b0b8-ea11-a812-000d3a122b89`, any case, braces allowed).
@@ -21,6 +23,7 @@ export function isGuid(value: unknown): value is string {
  */
 export function normaliseGuid(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
+  if (CANONICAL_GUID.test(value)) return value;
   const match = GUID_PATTERN.exec(value);
   return match?.[1]?.toLowerCase();
 }

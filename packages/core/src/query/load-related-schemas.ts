@@ -44,6 +44,27 @@ export async function loadRelatedSchemas(
   };
 }
 
+/**
+ * True when some filter key crosses a relation (`organisation__name`), so `loadRelatedSchemas` has
+ * schemas to load; checked without awaiting anything, so the common query skips it.
+ *
+ * @example
+ * crossesRelations([{ name__startswith: 'A' }], organisationSchema); // false
+ * crossesRelations([{ organisation__name: 'Acme' }], contactSchema); // true
+ */
+export function crossesRelations(inputs: readonly unknown[], schema: ModelSchema): boolean {
+  const crosses = (input: unknown): boolean => {
+    if (isQNode(input)) return (input as QNode).children.some(crosses);
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return false;
+    for (const key of Object.keys(input)) {
+      const across = splitAcrossRelation(key, schema);
+      if (across !== undefined && relatedModelOf(across.field) !== undefined) return true;
+    }
+    return false;
+  };
+  return inputs.some(crosses);
+}
+
 /** The related model class of a foreign key field, from the field or its codec. */
 function relatedModelOf(field: ModelField): unknown {
   return (field.relatedModel ?? field.codec?.relatedModel)?.();

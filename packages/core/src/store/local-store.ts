@@ -125,10 +125,27 @@ export interface LocalStore {
   insert(table: string, row: Row): Promise<Row>;
   /** Insert many rows and return them as stored, in order. */
   bulkInsert(table: string, rows: readonly Row[]): Promise<Row[]>;
+  /**
+   * Insert rows and return only their generated ids, in order, without reading the rows back.
+   * Optional: without it, the history is written with `insert`/`bulkInsert`.
+   */
+  insertIds?(table: string, rows: readonly Row[]): Promise<unknown[]>;
   /** Update matching rows; returns how many changed. */
   update(table: string, where: WhereNode, values: Row): Promise<number>;
   /** Delete matching rows; returns how many were deleted. */
   delete(table: string, where: WhereNode): Promise<number>;
+  /**
+   * Update matching rows and return them as stored afterwards, in one statement where the database
+   * can (`update … returning *`); the rows stay locked until the transaction ends. Optional: without
+   * it, a save locks the row with `find({ forUpdate: true })` and then calls `update`.
+   */
+  updateReturning?(table: string, where: WhereNode, values: Row): Promise<Row[]>;
+  /**
+   * Delete matching rows and return them as they were, in one statement where the database can
+   * (`delete … returning *`). Optional: without it, a delete locks the row with
+   * `find({ forUpdate: true })` and then calls `delete`.
+   */
+  deleteReturning?(table: string, where: WhereNode): Promise<Row[]>;
   /**
    * Insert each row by `cdmsPk`, or update the stored one only where its `modified` is older.
    * Atomic per row: two processes refreshing the same record can never move it back in time.

@@ -34,7 +34,7 @@ export async function aggregateMatching(
       throw new FieldError(`aggregate(): ${name} must be Count(…), Sum(…), Avg(…), Min(…) or Max(…)`);
     }
     const field = resolved.foreignKeys.get(aggregation.field)?.localField ?? aggregation.field;
-    const column = resolved.columns.find((each) => each.field === field);
+    const column = resolved.columnsByField.get(field);
     if (!column) throw new FieldError(`${meta.Model.name} has no field ${aggregation.field}`);
     if (
       (aggregation.function === 'sum' || aggregation.function === 'avg') &&

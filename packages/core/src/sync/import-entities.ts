@@ -34,7 +34,7 @@ export async function importEntities(
 ): Promise<Row[]> {
   if (entities.length === 0) return [];
   const { store } = services;
-  const resolved = await meta.resolve();
+  const resolved = meta.resolved ?? (await meta.resolve());
   const undecodable = (entity: CdmsEntity, error: unknown) =>
     services.importFailures.report(
       new ImportRowError({

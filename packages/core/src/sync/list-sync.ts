@@ -57,6 +57,10 @@ export async function syncAndFind(
   fields?: readonly string[],
 ): Promise<Row[]> {
   if (prepared.matchesNothing) return [];
+  // `skipCdms()` and unsynced models: nothing to bring up to date.
+  if (prepared.cdms === undefined && prepared.fresh === undefined) {
+    return findLocal(services, meta, prepared, slice, fields);
+  }
   const listed = await syncMatching(services, meta, prepared);
   const [only, ...others] = prepared.cdms?.queries ?? [];
   if (only?.skip === undefined || only.skip === 0 || others.length > 0) {

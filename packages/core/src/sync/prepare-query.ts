@@ -5,7 +5,7 @@ import type { ModelMeta, ResolvedModel } from '../model/model-meta';
 import { compileODataQuery } from '../odata/compile-odata-query';
 import { type FittedListQueries, fitListQuery, listUrlLength } from '../odata/fit-list-query';
 import { buildOrderBy, buildWhere } from '../query/build-where';
-import { loadRelatedSchemas } from '../query/load-related-schemas';
+import { crossesRelations, loadRelatedSchemas } from '../query/load-related-schemas';
 import type { OrderByTerm, WhereNode } from '../query/where-node';
 import type { QueryState } from './query-state';
 import { planRead } from './read-policy';
@@ -48,13 +48,16 @@ export async function prepareQuery(
   slice?: { offset: number; limit: number | undefined },
   options: { forList?: boolean } = {},
 ): Promise<PreparedQuery> {
-  const resolved = await meta.resolve();
+  const resolved = meta.resolved ?? (await meta.resolve());
   // Filters across relations (`organisation__name`) validate against the related models' schemas.
-  const relatedSchema = await loadRelatedSchemas(
-    state.filters.map((step) => step.input),
-    resolved.schema,
-    async (Model) => (await bindingOf(Model as ModelClass).meta.resolve()).schema,
-  );
+  const inputs = state.filters.map((step) => step.input);
+  const relatedSchema = crossesRelations(inputs, resolved.schema)
+    ? await loadRelatedSchemas(
+        inputs,
+        resolved.schema,
+        async (Model) => (await bindingOf(Model as ModelClass).meta.resolve()).schema,
+      )
+    : noRelatedSchema;
   const children: WhereNode[] = state.filters.map((step) => {
     const node = buildWhere(step.input as never, resolved.schema, { relatedSchema });
     return step.negate ? { kind: 'not', child: node } : node;
@@ -80,11 +83,14 @@ export async function prepareQuery(
   const cdmsWhere = hasRelated(where)
     ? await relatedInCdms(services, meta, where, { orderBy, offset, limit })
     : where;
-  const compiled = compileODataQuery({ where: cdmsWhere, orderBy, offset, limit }, resolved.schema);
+  const compiled = compileODataQuery(
+    { where: cdmsWhere, orderBy, offset, limit, select: resolved.selectAttributes },
+    resolved.schema,
+  );
   if (compiled.matchesNothing) {
     return { ...common, cdms: undefined, matchesNothing: true };
   }
-  const query = { ...compiled.query, select: resolved.selectAttributes };
+  const { query } = compiled;
   // A read that never lists (`get`) skips measuring the URL (it serialises the whole query).
   const fitted =
     options.forList === false ? { queries: [query], exact: true } : fitListQueryToUrl(services, meta, query);
@@ -114,6 +120,11 @@ export function fitListQueryToUrl(
     });
   }
   return fitted;
+}
+
+/** The related schema lookup of a query that crosses no relation. */
+function noRelatedSchema(): undefined {
+  return undefined;
 }
 
 /** Add `id` (in the first key's direction) so that equal keys still come back in a stable order. */

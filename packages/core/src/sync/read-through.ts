@@ -93,7 +93,7 @@ async function refreshOne(
   const remote = meta.migrator.fromCdms(entity);
   const remoteModified = toTime(remote.modified);
   const localModified = toTime(row.modified);
-  const resolved = await meta.resolve();
+  const resolved = meta.resolved ?? (await meta.resolve());
   if (remoteModified === localModified && !(resolved.versioned && isNewerVersion(entity, row))) return row;
   if (remoteModified < localModified) {
     throw new ObjectsNotInSyncError(
@@ -138,7 +138,7 @@ async function fetchOne(
   startedAt: number,
 ): Promise<CdmsEntity> {
   try {
-    const { selectAttributes } = await meta.resolve();
+    const { selectAttributes } = meta.resolved ?? (await meta.resolve());
     const { cdms } = services;
     const service = meta.migrator.service;
     return await services.singleFlight.run(

@@ -36,7 +36,7 @@ export function validateRow(meta: ModelMeta, resolved: ResolvedModel, row: Row, 
       }
       continue;
     }
-    const column = resolved.columns.find((candidate) => candidate.field === field);
+    const column = resolved.columnsByField.get(field);
     if (column === undefined) continue;
     const problem = valueProblem(column, value);
     if (problem !== undefined) throw new ValidationError(`${model}.${field} ${problem}`, { field });
@@ -72,11 +72,13 @@ function valueProblem(column: ColumnDescription, value: unknown): string | undef
       if (typeof value !== 'string') return `must be a string, got ${describe(value)}`;
       const text = textProblem(value);
       if (text !== undefined) return text;
+      // Characters are code points; a string has at least as many UTF-16 units, so only a string
+      // with more units than the limit needs counting.
+      if (column.maxLength === undefined || value.length <= column.maxLength) return undefined;
       const length = [...value].length;
-      if (column.maxLength !== undefined && length > column.maxLength) {
-        return `is ${length} characters long; its column holds at most ${column.maxLength}`;
-      }
-      return undefined;
+      return length > column.maxLength
+        ? `is ${length} characters long; its column holds at most ${column.maxLength}`
+        : undefined;
     }
     case 'integer':
       return (typeof value === 'number' && Number.isInteger(value)) ||

@@ -3,7 +3,7 @@ import { ConflictError, DoesNotExistError, FieldError, ValidationError } from '.
 import { type ModelMeta, type ResolvedModel, VERSION_ATTRIBUTE, VERSION_FIELD } from '../model/model-meta';
 import type { DeleteOptions, SaveOptions, SyncedModel } from '../model/synced-model';
 import { normaliseGuid } from '../query/guid';
-import type { Row } from '../store/local-store';
+import type { LocalStore, Row } from '../store/local-store';
 import { isCdmsNotFound } from './cdms-sync-client';
 import { toLocalRows } from './import-entities';
 import { syncAndFind } from './list-sync';
@@ -31,7 +31,7 @@ export async function createObject<T extends SyncedModel>(
   values: Record<string, unknown>,
   skipCdms: boolean,
 ): Promise<T> {
-  const resolved = await meta.resolve();
+  const resolved = meta.resolved ?? (await meta.resolve());
   const row = validateRow(meta, resolved, toLocalRow(meta, resolved, values), 'create');
   const stored = await services.store.transaction(async () =>
     insertRow(services, meta, resolved, row, skipCdms),
@@ -76,7 +76,7 @@ export async function saveInstance<T extends SyncedModel>(
   options: SaveOptions,
 ): Promise<void> {
   checkWriteOptions(meta, options, ['skipCdms', 'detectConflicts']);
-  const resolved = await meta.resolve();
+  const resolved = meta.resolved ?? (await meta.resolve());
   const skipCdms = options.skipCdms === true || !meta.synced;
   const row = toLocalRow(meta, resolved, instanceValues(instance, resolved));
   if (instance.id === undefined || instance.id === null) {
@@ -272,13 +272,14 @@ async function updateRow(
   options: SaveOptions,
 ): Promise<Row> {
   const { store, history, cdms } = services;
-  const [locked] = await store.find(meta.table, { where: whereEquals('id', id), forUpdate: true });
-  if (!locked) throw new DoesNotExistError(`${meta.Model.name} with id ${String(id)} does not exist locally`);
   const { id: _id, cdmsPk: _cdmsPk, created: _created, modified: _modified, ...changes } = row;
+  // Local write first: what the local database refuses (a CHECK, a foreign key, a trigger …) is
+  // refused before CDMS is touched; CDMS's answer completes the row below.
+  const { row: locked, written } = await lockRow(store, meta, id, changes);
   if (!options.skipCdms && typeof locked.cdmsPk !== 'string') {
     // A row written only with skipCdms reaches CDMS on its first synced save: POST it.
     const cdmsPk = randomUUID();
-    await store.update(meta.table, whereEquals('id', id), { ...changes, cdmsPk });
+    await store.update(meta.table, whereEquals('id', id), written ? { cdmsPk } : { ...changes, cdmsPk });
     const entry = await history.record(meta.table, { ...locked, ...changes, cdmsPk }, 'local');
     const synced = await postRow(
       services,
@@ -295,7 +296,7 @@ async function updateRow(
     (field) => (resolved.foreignKeys.get(field)?.localField ?? field) in changes,
   );
   if (options.skipCdms || mappedChanges.length === 0) {
-    await store.update(meta.table, whereEquals('id', id), changes);
+    if (!written) await store.update(meta.table, whereEquals('id', id), changes);
     const saved = { ...locked, ...changes };
     await history.record(meta.table, saved, 'local');
     return saved;
@@ -316,9 +317,8 @@ async function updateRow(
   }
   const merged = { ...locked, ...changes };
   const body = await toCdmsBody(store, meta, resolved, merged, mappedChanges);
-  // Local write and history first: what the local database refuses (a CHECK, a foreign key, a
-  // trigger …) is refused before CDMS is touched. CDMS's answer completes both below.
-  await store.update(meta.table, whereEquals('id', id), changes);
+  // Local write and history first (see `lockRow`); CDMS's answer completes both below.
+  if (!written) await store.update(meta.table, whereEquals('id', id), changes);
   const entry = await history.record(meta.table, merged, 'local');
   await cdms.update(service, cdmsPk, body);
   // Read back every mapped attribute, not only ModifiedOn: fields this MERGE did not send may have
@@ -333,6 +333,28 @@ async function updateRow(
   return saved;
 }
 
+/**
+ * Locks row `id` for the rest of the transaction and returns it. With `changes` and a store that
+ * has `updateReturning`, the lock is the UPDATE of `changes` itself (one statement, `written`: the
+ * row returned holds them); otherwise a locking read (`select … for update`), and the caller
+ * writes `changes`.
+ */
+async function lockRow(
+  store: LocalStore,
+  meta: ModelMeta,
+  id: unknown,
+  changes: Row,
+): Promise<{ row: Row; written: boolean }> {
+  const where = whereEquals('id', id);
+  const written = store.updateReturning !== undefined && Object.keys(changes).length > 0;
+  const [row] =
+    written && store.updateReturning
+      ? await store.updateReturning(meta.table, where, changes)
+      : await store.find(meta.table, { where, forUpdate: true });
+  if (!row) throw new DoesNotExistError(`${meta.Model.name} with id ${String(id)} does not exist locally`);
+  return { row, written };
+}
+
 async function deleteRow(
   services: SyncServices,
   meta: ModelMeta,
@@ -340,11 +362,15 @@ async function deleteRow(
   skipCdms: boolean,
 ): Promise<void> {
   const { store } = services;
-  const [locked] = await store.find(meta.table, { where: whereEquals('id', id), forUpdate: true });
-  if (!locked) throw new DoesNotExistError(`${meta.Model.name} with id ${String(id)} does not exist locally`);
+  const where = whereEquals('id', id);
   // Local DELETE and history first: a row another table still references (ON DELETE RESTRICT) is
-  // refused before CDMS is touched; a CDMS failure then rolls both back.
-  await store.delete(meta.table, whereEquals('id', id));
+  // refused before CDMS is touched; a CDMS failure then rolls both back. With `deleteReturning` the
+  // DELETE is also the lock and the read (one statement).
+  const [locked] = store.deleteReturning
+    ? await store.deleteReturning(meta.table, where)
+    : await store.find(meta.table, { where, forUpdate: true });
+  if (!locked) throw new DoesNotExistError(`${meta.Model.name} with id ${String(id)} does not exist locally`);
+  if (!store.deleteReturning) await store.delete(meta.table, where);
   await services.history.record(meta.table, locked, 'delete');
   if (!skipCdms && typeof locked.cdmsPk === 'string') {
     try {

@@ -28,8 +28,14 @@ export interface CompileContext {
 
 /** Joins fragments with a separator, concatenating their bindings in order. */
 export function joinSql(parts: readonly CompiledSql[], separator: string): CompiledSql {
-  return {
-    sql: parts.map((part) => part.sql).join(separator),
-    bindings: parts.flatMap((part) => part.bindings),
-  };
+  // One fragment (the common `where` of one condition) is its own join.
+  if (parts.length === 1) return parts[0] as CompiledSql;
+  let sql = '';
+  const bindings: unknown[] = [];
+  for (let index = 0; index < parts.length; index += 1) {
+    const part = parts[index] as CompiledSql;
+    sql = index === 0 ? part.sql : `${sql}${separator}${part.sql}`;
+    for (const binding of part.bindings) bindings.push(binding);
+  }
+  return { sql, bindings };
 }

@@ -184,6 +184,66 @@ describeEachDatabase(databases, (database) => {
     expect((await store.find(table)).map((row) => row.name)).toEqual(['a']);
   });
 
+  it('inserts rows returning only their ids, in order, without reading the rows back', async () => {
+    queries.length = 0;
+    const ids = await store.insertIds(table, [
+      { name: 'ids-1', payload: { big: 'snapshot' } },
+      { name: 'ids-2' },
+      { name: 'ids-3', quantity: 3 },
+    ]);
+    expect(ids).toHaveLength(3);
+    const stored = await store.find(table, {
+      where: { kind: 'lookup', field: 'id', lookup: 'in', value: ids },
+      orderBy: [{ field: 'id', direction: 'asc' }],
+    });
+    expect(stored.map((row) => [row.id, row.name])).toEqual([
+      [ids[0], 'ids-1'],
+      [ids[1], 'ids-2'],
+      [ids[2], 'ids-3'],
+    ]);
+    expect(ids.every((id) => typeof id === 'number')).toBe(true);
+    expect(queries.filter((query) => /returning \*|^select/i.test(query.sql.trim()))).toEqual([
+      expect.objectContaining({ sql: expect.stringMatching(/^select/i) }),
+    ]);
+    expect(await store.insertIds(table, [])).toEqual([]);
+  });
+
+  it('updates and deletes returning the rows (as find returns them), in one statement where the dialect can', async () => {
+    const [first, second] = await store.bulkInsert(table, [
+      { name: 'ret-1', quantity: 1 },
+      { name: 'ret-2', quantity: 2 },
+    ]);
+    const byId = (row: typeof first): WhereNode => ({
+      kind: 'lookup',
+      field: 'id',
+      lookup: 'exact',
+      value: row?.id,
+    });
+    queries.length = 0;
+    const updated = await store.updateReturning(table, byId(first), {
+      quantity: 10,
+      happened: new Date('2021-06-01T00:00:00.125Z'),
+    });
+    expect(updated).toEqual(await store.find(table, { where: byId(first) }));
+    expect(updated).toMatchObject([
+      { id: first?.id, name: 'ret-1', quantity: 10, happened: new Date('2021-06-01T00:00:00.125Z') },
+    ]);
+    const writes = (sql: string) => queries.filter((query) => query.sql.toLowerCase().startsWith(sql));
+    if (store.dialect !== 'mysql') expect(writes('update')[0]?.sql).toMatch(/returning \*$/i);
+    expect(await store.updateReturning(table, byName('nobody'), { quantity: 1 })).toEqual([]);
+
+    queries.length = 0;
+    const [before] = await store.find(table, { where: byId(second) });
+    const deleted = await store.deleteReturning(table, byId(second));
+    expect(deleted).toEqual([before]);
+    if (store.dialect === 'postgresql' || store.dialect === 'pglite') {
+      expect(writes('delete')[0]?.sql).toMatch(/returning \*$/i);
+    }
+    expect(await store.find(table, { where: byId(second) })).toEqual([]);
+    expect(await store.deleteReturning(table, byId(second))).toEqual([]);
+    await expect(store.updateReturning(table, byId(first), {})).rejects.toThrow(/at least one value/);
+  });
+
   it('rejects unknown fields and wrong types before any SQL, leaving the data untouched', async () => {
     await store.insert(table, { name: 'keep', quantity: 1 });
     queries.length = 0;

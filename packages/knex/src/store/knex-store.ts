@@ -28,7 +28,7 @@ import { isRowError } from './row-error';
 import type { StoreColumn } from './store-column';
 import { loadTableInfo, type TableInfo } from './table-info';
 import { upsertIfNewer } from './upsert-if-newer';
-import { decodeValue, encodeValue } from './value-codec';
+import { decodeValue, encodeValue, valueDecoder } from './value-codec';
 
 /** Options of `knexStore()`. */
 export interface KnexStoreOptions {
@@ -274,6 +274,45 @@ export class KnexStore implements LocalStore {
     });
   }
 
+  /**
+   * Inserts rows atomically and returns only their new ids, in order, without reading the rows back
+   * (what the sync history needs: its JSON snapshots are not parsed again). One multi-row
+   * `insert … returning "id"` per chunk on PostgreSQL/PGlite; row by row on SQLite and MySQL.
+   *
+   * @example
+   * await store.insertIds('cdms_sync_history', [{ model: 'organisation', rowId: '1', kind: 'local', data: {…} }]);
+   * // PostgreSQL: insert into "cdms_sync_history" ("data", "kind", "model", "row_id") values ($1, $2, $3, $4) returning "id"
+   */
+  async insertIds(table: string, rows: readonly Row[]): Promise<unknown[]> {
+    if (rows.length === 0) return [];
+    const info = await this.#table(table);
+    const idColumn = info.column(this.#columnName('id'));
+    if (idColumn === undefined) return (await this.bulkInsert(table, rows)).map((row) => row.id);
+    const decodeId = valueDecoder(this.dialect, idColumn);
+    const encoded = rows.map((row) => this.#encodeRow(info, row));
+    return this.#atomic(async () => {
+      const ids: unknown[] = [];
+      if (this.dialect === 'sqlite' || this.dialect === 'mysql') {
+        // Both drivers answer an INSERT with the new row's id.
+        for (const row of encoded) {
+          const [id] = (await this.knex(table).insert(row)) as unknown[];
+          ids.push(decodeId(id));
+        }
+        return ids;
+      }
+      for (const chunk of chunks(encoded)) {
+        const inserted = (await this.knex(table).insert(chunk).returning(idColumn.column)) as Record<
+          string,
+          unknown
+        >[];
+        const chunkIds = inserted.map((row) => decodeId(row[idColumn.column]));
+        chunkIds.sort((a, b) => Number(a) - Number(b));
+        ids.push(...chunkIds);
+      }
+      return ids;
+    });
+  }
+
   /** Updates the matching rows; returns how many matched. `update … set … where …` */
   async update(table: string, where: WhereNode, values: Row): Promise<number> {
     const info = await this.#tableFor(table, where);
@@ -284,6 +323,56 @@ export class KnexStore implements LocalStore {
     let query = this.knex(table);
     if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
     return affectedRows(await query.update(encoded));
+  }
+
+  /**
+   * Updates the matching rows and returns them as stored, as `find` returns them: one statement
+   * (`update … returning *`) on PostgreSQL, PGlite and SQLite; on MySQL the UPDATE, then a read of
+   * the rows it locked, in one transaction.
+   *
+   * @example
+   * await store.updateReturning('organisation', { kind: 'lookup', field: 'id', lookup: 'exact', value: 7 }, { name: 'Acme' });
+   * // PostgreSQL: update "organisation" set "name" = $1 where "id" = $2 returning *
+   */
+  async updateReturning(table: string, where: WhereNode, values: Row): Promise<Row[]> {
+    if (this.dialect === 'mysql') {
+      return this.#atomic(async () => {
+        await this.update(table, where, values);
+        return this.find(table, { where, forUpdate: true });
+      });
+    }
+    const info = await this.#tableFor(table, where);
+    const encoded = this.#encodeRow(info, values);
+    if (Object.keys(encoded).length === 0)
+      throw new ValidationError(`updateReturning("${table}") needs at least one value to set.`);
+    const compiled = this.#compileWhere(info, where);
+    let query = this.knex(table);
+    if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
+    return this.#decodeRows(info, (await query.update(encoded).returning('*')) as Record<string, unknown>[]);
+  }
+
+  /**
+   * Deletes the matching rows and returns them as they were: one statement (`delete … returning *`)
+   * on PostgreSQL and PGlite; on SQLite (whose Knex dialect returns no rows from a DELETE) and MySQL
+   * a locking read, then the DELETE, in one transaction.
+   *
+   * @example
+   * await store.deleteReturning('organisation', { kind: 'lookup', field: 'id', lookup: 'exact', value: 7 });
+   * // PostgreSQL: delete from "organisation" where "id" = $1 returning *
+   */
+  async deleteReturning(table: string, where: WhereNode): Promise<Row[]> {
+    if (this.dialect === 'mysql' || this.dialect === 'sqlite') {
+      return this.#atomic(async () => {
+        const rows = await this.find(table, { where, forUpdate: true });
+        if (rows.length > 0) await this.delete(table, where);
+        return rows;
+      });
+    }
+    const info = await this.#tableFor(table, where);
+    const compiled = this.#compileWhere(info, where);
+    let query = this.knex(table);
+    if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
+    return this.#decodeRows(info, (await query.delete().returning('*')) as Record<string, unknown>[]);
   }
 
   /** Deletes the matching rows; returns how many. `delete from … where …` */

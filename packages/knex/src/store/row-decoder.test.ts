@@ -65,4 +65,21 @@ describe('RowDecoder', () => {
       'amount',
     ]);
   });
+
+  it('decodes columns whose names hold quotes, backslashes and code-like text as plain keys', () => {
+    const names = ["it's", 'say "hi"', 'back\\slash', '$' + '{injected}', '); process.exit(1); //', 'é ü'];
+    const decoder = new RowDecoder('postgresql', info, ['amount', ...names], (name) => `field ${name}`);
+    const row = Object.fromEntries([['amount', '7'], ...names.map((name, index) => [name, index])]);
+    expect(decoder.decode(row)).toEqual({
+      amount: 7,
+      ...Object.fromEntries(names.map((name, index) => [`field ${name}`, index])),
+    });
+  });
+
+  it('keeps a column that names its field __proto__ as data, without changing the prototype', () => {
+    const decoder = new RowDecoder('postgresql', info, ['amount', 'weird'], () => '__proto__');
+    const decoded = decoder.decode({ amount: 1, weird: { polluted: true } });
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+    expect((decoded as { polluted?: unknown }).polluted).toBeUndefined();
+  });
 });

@@ -128,11 +128,21 @@ export async function upsertIfNewer(context: UpsertContext): Promise<UpsertResul
 /** Splits rows into statements: one per set of columns (so no row overwrites a column it lacks), bounded in size. */
 function planStatements(context: UpsertContext, rows: readonly EncodedSyncedRow[]): EncodedSyncedRow[][] {
   const groups = new Map<string, EncodedSyncedRow[]>();
+  // Rows encoded alike have their keys in the same order: one signature serves a run of them.
+  let previousKeys: readonly string[] = [];
+  let previousGroup: EncodedSyncedRow[] | undefined;
   for (const row of rows) {
-    const signature = Object.keys(row.values).sort().join('\u0000');
+    const keys = Object.keys(row.values);
+    if (previousGroup !== undefined && sameKeys(keys, previousKeys)) {
+      previousGroup.push(row);
+      continue;
+    }
+    const signature = [...keys].sort().join('\u0000');
     const group = groups.get(signature) ?? [];
     group.push(row);
     groups.set(signature, group);
+    previousKeys = keys;
+    previousGroup = group;
   }
   const statements: EncodedSyncedRow[][] = [];
   for (const group of groups.values()) {
@@ -141,6 +151,12 @@ function planStatements(context: UpsertContext, rows: readonly EncodedSyncedRow[
       statements.push(group.slice(start, start + size));
   }
   return statements;
+}
+
+function sameKeys(keys: readonly string[], other: readonly string[]): boolean {
+  if (keys.length !== other.length) return false;
+  for (let index = 0; index < keys.length; index += 1) if (keys[index] !== other[index]) return false;
+  return true;
 }
 
 function runStatement(context: UpsertContext, rows: readonly EncodedSyncedRow[]): Promise<StatementOutcome> {
