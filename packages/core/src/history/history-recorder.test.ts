@@ -44,6 +44,7 @@ describe('snapshot', () => {
       ratio: Number.NaN,
       invalid: new Date(Number.NaN),
       tags: { list: [1n, undefined], at: new Date(0) },
+      negativeZero: -0,
     };
     expect(snapshot(row)).toStrictEqual({
       id: 1,
@@ -54,6 +55,14 @@ describe('snapshot', () => {
       ratio: null,
       invalid: null,
       tags: { list: ['1', null], at: '1970-01-01T00:00:00.000Z' },
+      negativeZero: 0,
     });
+  });
+
+  it('keeps a field named __proto__ as data, as JSON.parse does', () => {
+    const copy = snapshot(JSON.parse('{"__proto__": {"polluted": true}, "id": 1}'));
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['__proto__', 'id']);
+    expect(copy).toEqual(JSON.parse('{"__proto__": {"polluted": true}, "id": 1}'));
   });
 });

@@ -113,7 +113,13 @@ export function snapshot(row: Row): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
     const safe = jsonSafe(value);
-    if (safe !== undefined) copy[key] = safe;
+    if (safe === undefined) continue;
+    // `JSON.parse` keeps a `__proto__` key as data; an assignment would set the prototype.
+    if (key === '__proto__') {
+      Object.defineProperty(copy, key, { value: safe, enumerable: true, writable: true, configurable: true });
+    } else {
+      copy[key] = safe;
+    }
   }
   return copy;
 }
@@ -124,7 +130,8 @@ function jsonSafe(value: unknown): unknown {
     case 'boolean':
       return value;
     case 'number':
-      return Number.isFinite(value) ? value : null;
+      // JSON has no -0: it reads back as 0.
+      return Number.isFinite(value) ? (value === 0 ? 0 : value) : null;
     case 'bigint':
       return value.toString();
     case 'object':

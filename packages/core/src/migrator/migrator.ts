@@ -26,6 +26,19 @@ const BASE_CODECS: ReadonlyArray<readonly [field: string, attribute: string, cod
     ),
   );
 
+/** Primary key codecs by attribute, built once each (codecs are immutable). */
+const PRIMARY_KEY_CODECS = new Map<string, { send: FieldCodec; receive: FieldCodec }>();
+
+/** The codec of primary key `attribute`: not nullable to send (a create's id), nullable to receive. */
+function primaryKeyCodec(attribute: string, direction: 'send' | 'receive'): FieldCodec {
+  let pair = PRIMARY_KEY_CODECS.get(attribute);
+  if (pair === undefined) {
+    pair = { send: codecs.guid(attribute), receive: codecs.guid(attribute, { nullable: true }) };
+    PRIMARY_KEY_CODECS.set(attribute, pair);
+  }
+  return pair[direction];
+}
+
 /**
  * Declares how one model maps to one CDMS entity: the entity (`service`) and a codec per mapped
  * local field. Local fields not listed are local-only; CDMS never sees them.
@@ -55,8 +68,6 @@ export abstract class Migrator {
    * with `.fresh(policy)`. @default 'always'
    */
   declare readonly readPolicy?: ReadPolicy;
-  /** The primary key's codecs, built on first use for the attribute they were built for. */
-  #primaryKeyCodecs: { attribute: string; send: FieldCodec; receive: FieldCodec } | undefined;
 
   constructor() {
     // Defaults that read `service`, which a subclass sets after this constructor ran. A subclass may
@@ -121,7 +132,11 @@ export abstract class Migrator {
     const body: CdmsEntity = {};
     const cdmsPk = values.cdmsPk;
     if (cdmsPk !== undefined && cdmsPk !== null && (wanted === undefined || wanted.has('cdmsPk'))) {
-      body[this.primaryKeyAttribute] = this.encodeField('cdmsPk', this.#primaryKeyCodec('send'), cdmsPk);
+      body[this.primaryKeyAttribute] = this.encodeField(
+        'cdmsPk',
+        primaryKeyCodec(this.primaryKeyAttribute, 'send'),
+        cdmsPk,
+      );
     }
     for (const [field, codec] of Object.entries(this.fields)) {
       if (wanted !== undefined && !wanted.has(field)) continue;
@@ -147,7 +162,11 @@ export abstract class Migrator {
     const values: Record<string, unknown> = {};
     const primaryKey = received[this.primaryKeyAttribute];
     if (primaryKey !== undefined) {
-      values.cdmsPk = this.decodeField('cdmsPk', this.#primaryKeyCodec('receive'), primaryKey);
+      values.cdmsPk = this.decodeField(
+        'cdmsPk',
+        primaryKeyCodec(this.primaryKeyAttribute, 'receive'),
+        primaryKey,
+      );
     }
     for (const [field, attribute, codec] of BASE_CODECS) {
       const raw = received[attribute];
@@ -165,19 +184,6 @@ export abstract class Migrator {
       if (raw !== undefined) values[field] = this.decodeField(field, codec, raw);
     }
     return values;
-  }
-
-  /** The primary key's codec: not nullable to send (a create's id), nullable to receive. */
-  #primaryKeyCodec(direction: 'send' | 'receive'): FieldCodec {
-    const attribute = this.primaryKeyAttribute;
-    if (this.#primaryKeyCodecs?.attribute !== attribute) {
-      this.#primaryKeyCodecs = {
-        attribute,
-        send: codecs.guid(attribute),
-        receive: codecs.guid(attribute, { nullable: true }),
-      };
-    }
-    return this.#primaryKeyCodecs[direction];
   }
 
   private encodeField(field: string, codec: FieldCodec, value: unknown): CdmsValue {

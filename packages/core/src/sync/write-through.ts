@@ -346,7 +346,9 @@ async function lockRow(
   changes: Row,
 ): Promise<{ row: Row; written: boolean }> {
   const where = whereEquals('id', id);
-  const written = store.updateReturning !== undefined && Object.keys(changes).length > 0;
+  // `undefined` values are not written (the store drops them): nothing to UPDATE without others.
+  const written =
+    store.updateReturning !== undefined && Object.values(changes).some((value) => value !== undefined);
   const [row] =
     written && store.updateReturning
       ? await store.updateReturning(meta.table, where, changes)

@@ -231,6 +231,10 @@ describeEachDatabase(databases, (database) => {
     const writes = (sql: string) => queries.filter((query) => query.sql.toLowerCase().startsWith(sql));
     if (store.dialect !== 'mysql') expect(writes('update')[0]?.sql).toMatch(/returning \*$/i);
     expect(await store.updateReturning(table, byName('nobody'), { quantity: 1 })).toEqual([]);
+    // The rows updated come back even when the update changes what `where` matches.
+    expect(await store.updateReturning(table, byName('ret-1'), { name: 'ret-1b' })).toMatchObject([
+      { id: first?.id, name: 'ret-1b', quantity: 10 },
+    ]);
 
     queries.length = 0;
     const [before] = await store.find(table, { where: byId(second) });

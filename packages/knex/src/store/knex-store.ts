@@ -98,7 +98,17 @@ export class KnexStore implements LocalStore {
   constructor(knex: Knex, options: KnexStoreOptions = {}) {
     this.#knex = knex;
     this.dialect = detectDialect(knex);
-    this.#columnName = options.columnName ?? snakeCase;
+    // Memoised: the same few names (`id`, `cdmsPk`, `modified` …) are asked for on every write.
+    const columnName = options.columnName ?? snakeCase;
+    const columnNames = new Map<string, string>();
+    this.#columnName = (field) => {
+      let column = columnNames.get(field);
+      if (column === undefined) {
+        column = columnName(field);
+        columnNames.set(field, column);
+      }
+      return column;
+    };
     this.#fieldName = options.fieldName ?? camelCase;
     const client = knex.client as { pool?: { max?: unknown }; config?: { pool?: { max?: unknown } } };
     const max = client.pool?.max ?? client.config?.pool?.max;
@@ -292,11 +302,22 @@ export class KnexStore implements LocalStore {
     const encoded = rows.map((row) => this.#encodeRow(info, row));
     return this.#atomic(async () => {
       const ids: unknown[] = [];
-      if (this.dialect === 'sqlite' || this.dialect === 'mysql') {
-        // Both drivers answer an INSERT with the new row's id.
+      if (this.dialect === 'mysql') {
+        // MySQL has no RETURNING: the driver answers with the AUTO_INCREMENT id.
         for (const row of encoded) {
           const [id] = (await this.knex(table).insert(row)) as unknown[];
           ids.push(decodeId(id));
+        }
+        return ids;
+      }
+      if (this.dialect === 'sqlite') {
+        // Row by row: SQLite does not promise RETURNING order for a multi-row insert.
+        for (const row of encoded) {
+          const [inserted] = (await this.knex(table).insert(row).returning(idColumn.column)) as Record<
+            string,
+            unknown
+          >[];
+          ids.push(decodeId(inserted?.[idColumn.column]));
         }
         return ids;
       }
@@ -336,9 +357,16 @@ export class KnexStore implements LocalStore {
    */
   async updateReturning(table: string, where: WhereNode, values: Row): Promise<Row[]> {
     if (this.dialect === 'mysql') {
+      // Lock the rows first and read them back by id: the UPDATE may change what `where` matches.
       return this.#atomic(async () => {
-        await this.update(table, where, values);
-        return this.find(table, { where, forUpdate: true });
+        const ids = (await this.find(table, { where, forUpdate: true, fields: ['id'] })).map((row) => row.id);
+        if (ids.length === 0) {
+          await this.update(table, where, values); // still refuses an empty change set
+          return [];
+        }
+        const byIds: WhereNode = { kind: 'lookup', field: 'id', lookup: 'in', value: ids };
+        await this.update(table, byIds, values);
+        return this.find(table, { where: byIds });
       });
     }
     const info = await this.#tableFor(table, where);
