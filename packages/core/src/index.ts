@@ -172,6 +172,7 @@ export type {
   Row,
   StoreAggregation,
   StoreCapabilities,
+  StoreUpdate,
   SyncedRow,
   UpsertOptions,
   UpsertResult,

@@ -78,6 +78,12 @@ export function correctnessScenarios(f: EndToEnd): void {
         if (table === f.tables.history) throw new Error('disk full');
         return update(table, where, values);
       };
+      // On PostgreSQL and PGlite the row and its history entry are completed in one statement.
+      const updateMany = store.updateMany.bind(store);
+      store.updateMany = async (updates) => {
+        if (updates.some(({ table }) => table === f.tables.history)) throw new Error('disk full');
+        return updateMany(updates);
+      };
       const failing = f.newSync({ store });
       const copy = await failing.Organisation.objects.get({ id: acme.id });
       copy.name = 'Acme Ltd';

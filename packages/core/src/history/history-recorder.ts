@@ -1,6 +1,6 @@
 import type { SyncContextStorage } from '../context/sync-context';
 import type { LookupNode } from '../query/where-node';
-import type { LocalStore, Row } from '../store/local-store';
+import type { LocalStore, Row, StoreUpdate } from '../store/local-store';
 import {
   CDMS_REFRESH_COMMENT,
   CDMS_REFRESH_USER,
@@ -39,11 +39,17 @@ export class HistoryRecorder {
    * answered (`ModifiedOn`, `VersionNumber`, read-back values), in the same transaction.
    */
   async amend(entryId: unknown, row: Row): Promise<void> {
-    await this.store.update(
-      this.table,
-      { kind: 'lookup', field: 'id', lookup: 'exact', value: entryId },
-      { cdmsPk: row.cdmsPk ?? null, data: snapshot(row) },
-    );
+    const { table, where, values } = this.amendment(entryId, row);
+    await this.store.update(table, where, values);
+  }
+
+  /** The update `amend` runs, for a caller that runs it together with others (`updateMany`). */
+  amendment(entryId: unknown, row: Row): StoreUpdate {
+    return {
+      table: this.table,
+      where: { kind: 'lookup', field: 'id', lookup: 'exact', value: entryId },
+      values: { cdmsPk: row.cdmsPk ?? null, data: snapshot(row) },
+    };
   }
 
   /**

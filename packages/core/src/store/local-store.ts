@@ -49,6 +49,13 @@ export interface FindOptions {
 }
 
 /** A row for `upsertIfNewer`: it must carry `cdmsPk` and `modified`. */
+/** One update of `LocalStore.updateMany`: set `values` on the rows of `table` matching `where`. */
+export interface StoreUpdate {
+  readonly table: string;
+  readonly where: WhereNode;
+  readonly values: Row;
+}
+
 export type SyncedRow = Row & { cdmsPk: string; modified: Date };
 
 /** Options of `LocalStore.upsertIfNewer`. */
@@ -125,6 +132,13 @@ export interface LocalStore {
   insert(table: string, row: Row): Promise<Row>;
   /** Insert many rows and return them as stored, in order. */
   bulkInsert(table: string, rows: readonly Row[]): Promise<Row[]>;
+  /**
+   * Apply several updates together, in one statement where the database can (PostgreSQL and
+   * PGlite: `with "u0" as (update …) update …`), inside the current transaction. Optional: without
+   * it, core runs them one by one with `update`. A write completes its row and its history entry
+   * with CDMS's answer through it.
+   */
+  updateMany?(updates: readonly StoreUpdate[]): Promise<void>;
   /**
    * Insert rows and return only their generated ids, in order, without reading the rows back.
    * Optional: without it, the history is written with `insert`/`bulkInsert`.

@@ -3,7 +3,7 @@ import { ConflictError, DoesNotExistError, FieldError, ValidationError } from '.
 import { type ModelMeta, type ResolvedModel, VERSION_ATTRIBUTE, VERSION_FIELD } from '../model/model-meta';
 import type { DeleteOptions, SaveOptions, SyncedModel } from '../model/synced-model';
 import { normaliseGuid } from '../query/guid';
-import type { LocalStore, Row } from '../store/local-store';
+import type { LocalStore, Row, StoreUpdate } from '../store/local-store';
 import { isCdmsNotFound } from './cdms-sync-client';
 import { toLocalRows } from './import-entities';
 import { syncAndFind } from './list-sync';
@@ -227,12 +227,29 @@ async function insertRow(
   const cdmsPk = normaliseGuid(row.cdmsPk) ?? randomUUID();
   const inserted = await store.insert(meta.table, { ...row, cdmsPk, created: now, modified: now });
   const entry = await history.record(meta.table, inserted, 'local');
-  const synced = await postRow(services, meta, resolved, inserted, new Set(Object.keys(row)));
-  await history.amend(entry, synced);
+  const timestamps = await postRow(services, meta, resolved, inserted, new Set(Object.keys(row)));
+  const synced = { ...inserted, ...timestamps };
+  await completeWrite(services, [
+    { table: meta.table, where: whereEquals('id', inserted.id), values: timestamps },
+    history.amendment(entry, synced),
+  ]);
   return synced;
 }
 
-/** POST a locally inserted row to CDMS and store `CreatedOn`/`ModifiedOn`. */
+/**
+ * Completes a write with CDMS's answer: the row and its history entry, in one statement where the
+ * store can (`updateMany`), else one `update` each.
+ */
+async function completeWrite(services: SyncServices, updates: readonly StoreUpdate[]): Promise<void> {
+  const { store } = services;
+  if (store.updateMany) {
+    await store.updateMany(updates);
+    return;
+  }
+  for (const { table, where, values } of updates) await store.update(table, where, values);
+}
+
+/** POST a locally inserted row to CDMS; resolves what CDMS stored (`CreatedOn`, `ModifiedOn`, version). */
 async function postRow(
   services: SyncServices,
   meta: ModelMeta,
@@ -254,8 +271,7 @@ async function postRow(
     modified: timestampOf(created, 'ModifiedOn'),
     ...(resolved.versioned ? { [VERSION_FIELD]: versionOf(created) ?? null } : {}),
   };
-  await services.store.update(meta.table, whereEquals('id', inserted.id), timestamps);
-  return { ...inserted, ...timestamps };
+  return timestamps;
 }
 
 /**
@@ -280,15 +296,14 @@ async function updateRow(
     // A row written only with skipCdms reaches CDMS on its first synced save: POST it.
     const cdmsPk = randomUUID();
     await store.update(meta.table, whereEquals('id', id), written ? { cdmsPk } : { ...changes, cdmsPk });
-    const entry = await history.record(meta.table, { ...locked, ...changes, cdmsPk }, 'local');
-    const synced = await postRow(
-      services,
-      meta,
-      resolved,
-      { ...locked, ...changes, cdmsPk },
-      new Set(resolved.localFields),
-    );
-    await history.amend(entry, synced);
+    const posted = { ...locked, ...changes, cdmsPk };
+    const entry = await history.record(meta.table, posted, 'local');
+    const timestamps = await postRow(services, meta, resolved, posted, new Set(resolved.localFields));
+    const synced = { ...posted, ...timestamps };
+    await completeWrite(services, [
+      { table: meta.table, where: whereEquals('id', id), values: timestamps },
+      history.amendment(entry, synced),
+    ]);
     return synced;
   }
   if (Object.keys(changes).length === 0) return locked;
@@ -327,9 +342,11 @@ async function updateRow(
   const readBack = await cdms.get(service, cdmsPk, { select: resolved.selectAttributes });
   const [remote] = await toLocalRows(services, meta, resolved, [readBack], 0);
   const { cdmsPk: _remotePk, ...synced } = remote ?? { modified: timestampOf(readBack, 'ModifiedOn') };
-  await store.update(meta.table, whereEquals('id', id), synced);
   const saved = { ...merged, ...synced };
-  await history.amend(entry, saved);
+  await completeWrite(services, [
+    { table: meta.table, where: whereEquals('id', id), values: synced },
+    history.amendment(entry, saved),
+  ]);
   return saved;
 }
 

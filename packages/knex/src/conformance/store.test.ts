@@ -208,6 +208,43 @@ describeEachDatabase(databases, (database) => {
     expect(await store.insertIds(table, [])).toEqual([]);
   });
 
+  it('applies several updates together, in one statement on PostgreSQL and PGlite, or none of them', async () => {
+    const [first, second] = await store.bulkInsert(table, [
+      { name: 'many-1', quantity: 1 },
+      { name: 'many-2', quantity: 2 },
+    ]);
+    const byId = (id: unknown): WhereNode => ({ kind: 'lookup', field: 'id', lookup: 'exact', value: id });
+    queries.length = 0;
+    await store.updateMany([
+      { table, where: byId(first?.id), values: { quantity: 10, happened: new Date('2022-01-01T00:00:00Z') } },
+      { table, where: byId(second?.id), values: { quantity: 20 } },
+    ]);
+    const updates = queries.filter((query) => /^(with|update)/i.test(query.sql.trim()));
+    if (store.dialect === 'postgresql' || store.dialect === 'pglite') {
+      expect(updates.map((query) => query.sql)).toEqual([
+        expect.stringMatching(/^with "u0" as \(update .*\) update /i),
+      ]);
+    } else {
+      expect(updates).toHaveLength(2);
+    }
+    const quantities = async () =>
+      (
+        await store.find(table, {
+          where: { kind: 'lookup', field: 'name', lookup: 'startswith', value: 'many-' },
+          orderBy: [{ field: 'name', direction: 'asc' }],
+        })
+      ).map((row) => row.quantity);
+    expect(await quantities()).toEqual([10, 20]);
+    await expect(
+      store.updateMany([
+        { table, where: byId(first?.id), values: { quantity: 11 } },
+        { table, where: byId(second?.id), values: {} },
+      ]),
+    ).rejects.toThrow(/at least one value/);
+    expect(await quantities()).toEqual([10, 20]);
+    await store.updateMany([]);
+  });
+
   it('updates and deletes returning the rows (as find returns them), in one statement where the dialect can', async () => {
     const [first, second] = await store.bulkInsert(table, [
       { name: 'ret-1', quantity: 1 },

@@ -7,6 +7,7 @@ import type {
   Row,
   StoreAggregation,
   StoreCapabilities,
+  StoreUpdate,
   SyncedRow,
   SyncLeases,
   UpsertOptions,
@@ -334,16 +335,64 @@ export class KnexStore implements LocalStore {
     });
   }
 
-  /** Updates the matching rows; returns how many matched. `update … set … where …` */
-  async update(table: string, where: WhereNode, values: Row): Promise<number> {
+  /**
+   * Applies several updates together: on PostgreSQL and PGlite in one statement, the earlier ones
+   * as data-modifying `WITH` clauses of the last; on SQLite and MySQL one `update` after the other,
+   * in one transaction. Every update must set at least one value.
+   *
+   * @example
+   * await store.updateMany([
+   *   { table: 'organisation', where: { kind: 'lookup', field: 'id', lookup: 'exact', value: 7 }, values: { modified } },
+   *   { table: 'cdms_sync_history', where: { kind: 'lookup', field: 'id', lookup: 'exact', value: 42 }, values: { data } },
+   * ]);
+   * // PostgreSQL: with "u0" as (update "organisation" set "modified" = $1 where "id" = $2)
+   * //             update "cdms_sync_history" set "data" = $3 where "id" = $4
+   */
+  async updateMany(updates: readonly StoreUpdate[]): Promise<void> {
+    if (this.dialect !== 'postgresql' && this.dialect !== 'pglite') {
+      await this.#atomic(async () => {
+        for (const { table, where, values } of updates) await this.update(table, where, values);
+      });
+      return;
+    }
+    const statements: Knex.QueryBuilder[] = [];
+    for (const { table, where, values } of updates) {
+      statements.push((await this.#updateStatement('updateMany', table, where, values)).query);
+    }
+    const last = statements.pop();
+    if (last === undefined) return;
+    let query = last;
+    statements.forEach((statement, index) => {
+      query = query.with(`u${index}`, statement);
+    });
+    await query;
+  }
+
+  /**
+   * `update … set … where …` of `values` on the rows matching `where`, not yet run (wrapped: a
+   * builder is thenable, and returning it from an async function would run it). Throws
+   * `ValidationError` naming `method` when no value is left to set.
+   */
+  async #updateStatement(
+    method: string,
+    table: string,
+    where: WhereNode,
+    values: Row,
+  ): Promise<{ readonly query: Knex.QueryBuilder; readonly info: TableInfo }> {
     const info = await this.#tableFor(table, where);
     const encoded = this.#encodeRow(info, values);
     if (Object.keys(encoded).length === 0)
-      throw new ValidationError(`update("${table}") needs at least one value to set.`);
+      throw new ValidationError(`${method}("${table}") needs at least one value to set.`);
     const compiled = this.#compileWhere(info, where);
     let query = this.knex(table);
     if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
-    return affectedRows(await query.update(encoded));
+    return { query: query.update(encoded), info };
+  }
+
+  /** Updates the matching rows; returns how many matched. `update … set … where …` */
+  async update(table: string, where: WhereNode, values: Row): Promise<number> {
+    const { query } = await this.#updateStatement('update', table, where, values);
+    return affectedRows(await query);
   }
 
   /**
@@ -369,14 +418,8 @@ export class KnexStore implements LocalStore {
         return this.find(table, { where: byIds });
       });
     }
-    const info = await this.#tableFor(table, where);
-    const encoded = this.#encodeRow(info, values);
-    if (Object.keys(encoded).length === 0)
-      throw new ValidationError(`updateReturning("${table}") needs at least one value to set.`);
-    const compiled = this.#compileWhere(info, where);
-    let query = this.knex(table);
-    if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
-    return this.#decodeRows(info, (await query.update(encoded).returning('*')) as Record<string, unknown>[]);
+    const { query, info } = await this.#updateStatement('updateReturning', table, where, values);
+    return this.#decodeRows(info, (await query.returning('*')) as Record<string, unknown>[]);
   }
 
   /**
