@@ -475,7 +475,8 @@ export class CdmsClient {
       // Every attempt waits for a slot of the client's budget (retries too, after their backoff);
       // the credentials are read once it has one, so a long wait cannot make them stale.
       return this.#budget.run(async (queuedMs) => {
-        const authHeaders = await this.#authHeaders(request);
+        // Without an auth there is nothing to wait for (and no promise to make).
+        const authHeaders = this.#auth === undefined ? {} : await this.#authHeaders(request);
         sentHeaders = authHeaders;
         const started = performance.now();
         try {

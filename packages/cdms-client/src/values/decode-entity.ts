@@ -12,12 +12,14 @@ import { isPlainObject } from './is-plain-object';
 const isDeferred = (value: unknown): boolean => isPlainObject(value) && '__deferred' in value;
 
 function decodeValue(value: unknown): CdmsValue {
-  // One regex match per string attribute: this runs for every value of every row received.
-  const milliseconds = cdmsDateMilliseconds(value);
-  if (milliseconds !== undefined) return new Date(milliseconds);
+  // This runs for every value of every row received: strings (most values) first.
+  if (typeof value === 'string') {
+    const milliseconds = cdmsDateMilliseconds(value);
+    return milliseconds === undefined ? value : new Date(milliseconds);
+  }
+  if (typeof value !== 'object' || value === null || value instanceof Date) return value as CdmsValue;
   if (Array.isArray(value)) return value.map(decodeValue) as unknown as CdmsValue;
-  if (isPlainObject(value)) return decodeEntity(value);
-  return value as CdmsValue;
+  return decodeEntity(value as Record<string, unknown>);
 }
 
 /**
@@ -38,8 +40,10 @@ function decodeValue(value: unknown): CdmsValue {
 export function decodeEntity(raw: Record<string, unknown>): CdmsEntity {
   if (!isPlainObject(raw)) throw new InvalidLiteralError('entity', 'expected a JSON object');
   const entity: CdmsEntity = {};
-  for (const [name, value] of Object.entries(raw)) {
-    if (name === '__metadata' || isDeferred(value)) continue;
+  for (const name in raw) {
+    if (name === '__metadata' || !Object.hasOwn(raw, name)) continue;
+    const value = raw[name];
+    if (typeof value === 'object' && isDeferred(value)) continue;
     setOwnKey(entity, name, decodeValue(value));
   }
   return entity;

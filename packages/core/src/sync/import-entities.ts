@@ -236,8 +236,9 @@ export async function toLocalRows(
       continue;
     }
     const row: Row = {};
-    for (const [field, value] of Object.entries(decoded)) {
-      if (resolved.foreignKeys.has(field) || resolved.localFields.has(field)) row[field] = value;
+    // `decoded` is the plain object `fromCdms` just built: its own keys only.
+    for (const field in decoded) {
+      if (resolved.foreignKeys.has(field) || resolved.localFields.has(field)) row[field] = decoded[field];
     }
     row.cdmsPk = normaliseGuid(row.cdmsPk) ?? row.cdmsPk;
     if (resolved.versioned) row[VERSION_FIELD] = versionOf(entity) ?? null;

@@ -64,7 +64,10 @@ export async function prepareQuery(
   });
   const built: WhereNode = children.length === 1 && children[0] ? children[0] : { kind: 'and', children };
   // A bare local id for a foreign key becomes the related row's GUID (one local query).
-  const where = state.skipCdms || !meta.synced ? built : await resolveRelatedIds(services, resolved, built);
+  // Both steps below answer without a promise in the common case; `await` on a plain value would
+  // still make one, so only a promise is awaited.
+  const resolving = state.skipCdms || !meta.synced ? built : resolveRelatedIds(services, resolved, built);
+  const where = resolving instanceof Promise ? await resolving : resolving;
   const orderBy = state.orderBy.length > 0 ? buildOrderBy(state.orderBy as never, resolved.schema) : [];
   const storeOrderBy = withTiebreak(
     toStoreOrderBy(orderBy.length > 0 ? orderBy : [{ field: 'modified', direction: 'asc' }], resolved),
@@ -75,7 +78,8 @@ export async function prepareQuery(
   const common = { resolved, where, storeWhere, orderBy, storeOrderBy };
   if (state.none || limit === 0) return { ...common, cdms: undefined, matchesNothing: true };
   if (state.skipCdms || !meta.synced) return { ...common, cdms: undefined, matchesNothing: false };
-  const plan = await planRead(services, meta, where, state.readPolicy);
+  const planning = planRead(services, meta, where, state.readPolicy);
+  const plan = planning instanceof Promise ? await planning : planning;
   if (plan.kind === 'fresh') {
     return { ...common, cdms: undefined, matchesNothing: false, fresh: plan.deltas };
   }

@@ -27,14 +27,25 @@ const LIST: ReadPlan = Object.freeze({ kind: 'list' });
  * Local database only: the state rows of the models (cached once a backfill is complete).
  * @internal
  */
-export async function planRead(
+export function planRead(
   services: SyncServices,
   meta: ModelMeta,
   where: WhereNode,
   requested: ReadPolicy | undefined,
-): Promise<ReadPlan> {
+): ReadPlan | Promise<ReadPlan> {
   const policy = requested ?? meta.migrator.readPolicy ?? 'always';
+  // `'always'`, the default, is answered without a promise.
   if (policy === 'always') return LIST;
+  return planFreshRead(services, meta, where, requested, policy);
+}
+
+async function planFreshRead(
+  services: SyncServices,
+  meta: ModelMeta,
+  where: WhereNode,
+  requested: ReadPolicy | undefined,
+  policy: Exclude<ReadPolicy, 'always'>,
+): Promise<ReadPlan> {
   const metas = [meta, ...(await relatedSyncedModels(meta, where))];
   const source = services.deltas;
   const backfilled = source ? await Promise.all(metas.map((each) => source.backfilled(each))) : [];

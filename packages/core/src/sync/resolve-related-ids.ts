@@ -22,7 +22,17 @@ import type { SyncServices } from './sync-services';
  * ```
  * @internal
  */
-export async function resolveRelatedIds(
+export function resolveRelatedIds(
+  services: SyncServices,
+  resolved: ResolvedModel,
+  where: WhereNode,
+): WhereNode | Promise<WhereNode> {
+  // A model without foreign keys has nothing to resolve: answered without a promise.
+  if (resolved.foreignKeys.size === 0) return where;
+  return resolveForeignKeyIds(services, resolved, where);
+}
+
+async function resolveForeignKeyIds(
   services: SyncServices,
   resolved: ResolvedModel,
   where: WhereNode,
