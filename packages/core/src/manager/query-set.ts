@@ -186,7 +186,7 @@ export class QuerySet<T extends SyncedModel> implements PromiseLike<T[]>, AsyncI
    */
   async get(conditions?: QueryInput<T>): Promise<T> {
     const query = conditions === undefined ? this : this.filter(conditions);
-    const resolved = await this.meta.resolve();
+    const resolved = this.meta.resolved ?? (await this.meta.resolve());
     const fields = loadedFields(this.meta, resolved, this.state);
     const foreignKeys = prefetchedForeignKeys(this.meta, resolved, this.state.prefetchRelated);
     const object = await this.engine.get(this.meta, query.state);

@@ -101,6 +101,26 @@ describeEachDatabase(databases, (database) => {
     });
   });
 
+  it('forget() drops the cached description: a column added by a migration is then known', async () => {
+    const migrated = uniqueTableName('forget');
+    await createSyncedTable(knex, migrated, (builder) => builder.string('name').nullable());
+    try {
+      await store.insert(migrated, { name: 'before' });
+      await knex.schema.alterTable(migrated, (builder) => builder.integer('added').nullable());
+      await expect(store.insert(migrated, { name: 'stale', added: 1 })).rejects.toThrow(
+        /Unknown field "added"/,
+      );
+      store.forget(migrated);
+      expect(await store.insert(migrated, { name: 'after', added: 2 })).toMatchObject({
+        name: 'after',
+        added: 2,
+      });
+      expect((await store.describe(migrated)).map((column) => column.field)).toContain('added');
+    } finally {
+      await knex.schema.dropTableIfExists(migrated);
+    }
+  });
+
   it('describes the declared length of varchar columns only (validation before I/O relies on it)', async () => {
     const columns = await store.describe(table);
     expect(columns.find((column) => column.field === 'name')?.maxLength).toBe(255);

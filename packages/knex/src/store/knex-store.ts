@@ -91,6 +91,8 @@ export class KnexStore implements LocalStore {
   readonly #fieldName: (column: string) => string;
   readonly #transactions = new AsyncLocalStorage<Knex.Transaction>();
   readonly #tables = new Map<string, Promise<TableInfo>>();
+  /** The descriptions `#tables` has loaded, for the calls that need not await them. */
+  readonly #described = new Map<string, TableInfo>();
   /** The related tables of where trees (`related` nodes), loaded by `#tableFor` before compiling. */
   readonly #relatedTables = new Map<string, TableInfo>();
   /** Compiled row decoders per table description, by the driver rows' column names. */
@@ -152,7 +154,7 @@ export class KnexStore implements LocalStore {
 
   /** The columns of `table`, named as model fields; read once, then cached. */
   async describe(table: string): Promise<readonly ColumnDescription[]> {
-    const info = await this.#table(table);
+    const info = this.#described.get(table) ?? (await this.#table(table));
     return info.columns.map(({ field, column, type, nullable, maxLength, hasDefault }) => ({
       field,
       column,
@@ -165,8 +167,13 @@ export class KnexStore implements LocalStore {
 
   /** Drops the cached description of `table` (or of every table), e.g. after a migration. */
   forget(table?: string): void {
-    if (table === undefined) this.#tables.clear();
-    else this.#tables.delete(table);
+    if (table === undefined) {
+      this.#tables.clear();
+      this.#described.clear();
+    } else {
+      this.#tables.delete(table);
+      this.#described.delete(table);
+    }
   }
 
   /**
@@ -177,7 +184,7 @@ export class KnexStore implements LocalStore {
    * // select * from "organisation" where "cdms_pk" IN (?, ?) limit ? offset ?
    */
   async find(table: string, options: FindOptions = {}): Promise<Row[]> {
-    const info = await this.#tableFor(table, options.where);
+    const info = this.#describedFor(table, options.where) ?? (await this.#tableFor(table, options.where));
     const compiler = this.#compiler(info);
     const columns = options.fields?.map((field) => info.columnFor(field).column);
     const where = options.where === undefined ? undefined : compiler.compile(options.where);
@@ -199,7 +206,7 @@ export class KnexStore implements LocalStore {
 
   /** How many rows match. `select count(*) as "count" from … where …` */
   async count(table: string, where?: WhereNode): Promise<number> {
-    const info = await this.#tableFor(table, where);
+    const info = this.#describedFor(table, where) ?? (await this.#tableFor(table, where));
     const compiled = this.#compileWhere(info, where);
     let query = this.knex(table).count({ count: '*' });
     if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
@@ -209,7 +216,7 @@ export class KnexStore implements LocalStore {
 
   /** Whether any row matches. `select 1 from … where … limit 1` */
   async exists(table: string, where?: WhereNode): Promise<boolean> {
-    const info = await this.#tableFor(table, where);
+    const info = this.#describedFor(table, where) ?? (await this.#tableFor(table, where));
     const compiled = this.#compileWhere(info, where);
     let query = this.knex(table).select(this.#knex.raw('1 as found')).limit(1);
     if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
@@ -237,7 +244,7 @@ export class KnexStore implements LocalStore {
     where: WhereNode | undefined,
     aggregations: Readonly<Record<string, StoreAggregation>>,
   ): Promise<Record<string, unknown>> {
-    const info = await this.#tableFor(table, where);
+    const info = this.#describedFor(table, where) ?? (await this.#tableFor(table, where));
     const resolved = resolveAggregations(table, aggregations, (field) => info.columnFor(field));
     const compiled = this.#compileWhere(info, where);
     if (resolved.length === 0) return {};
@@ -252,7 +259,7 @@ export class KnexStore implements LocalStore {
    * SQLite; on MySQL the row is read back by its new `id`.
    */
   async insert(table: string, row: Row): Promise<Row> {
-    const info = await this.#table(table);
+    const info = this.#described.get(table) ?? (await this.#table(table));
     return this.#insertEncoded(info, this.#encodeRow(info, row));
   }
 
@@ -263,7 +270,7 @@ export class KnexStore implements LocalStore {
    */
   async bulkInsert(table: string, rows: readonly Row[]): Promise<Row[]> {
     if (rows.length === 0) return [];
-    const info = await this.#table(table);
+    const info = this.#described.get(table) ?? (await this.#table(table));
     const encoded = rows.map((row) => this.#encodeRow(info, row));
     if (this.dialect === 'sqlite' || this.dialect === 'mysql') {
       return this.#atomic(async () => {
@@ -296,7 +303,7 @@ export class KnexStore implements LocalStore {
    */
   async insertIds(table: string, rows: readonly Row[]): Promise<unknown[]> {
     if (rows.length === 0) return [];
-    const info = await this.#table(table);
+    const info = this.#described.get(table) ?? (await this.#table(table));
     const idColumn = info.column(this.#columnName('id'));
     if (idColumn === undefined) return (await this.bulkInsert(table, rows)).map((row) => row.id);
     const decodeId = valueDecoder(this.dialect, idColumn);
@@ -379,7 +386,7 @@ export class KnexStore implements LocalStore {
     where: WhereNode,
     values: Row,
   ): Promise<{ readonly query: Knex.QueryBuilder; readonly info: TableInfo }> {
-    const info = await this.#tableFor(table, where);
+    const info = this.#describedFor(table, where) ?? (await this.#tableFor(table, where));
     const encoded = this.#encodeRow(info, values);
     if (Object.keys(encoded).length === 0)
       throw new ValidationError(`${method}("${table}") needs at least one value to set.`);
@@ -439,7 +446,7 @@ export class KnexStore implements LocalStore {
         return rows;
       });
     }
-    const info = await this.#tableFor(table, where);
+    const info = this.#describedFor(table, where) ?? (await this.#tableFor(table, where));
     const compiled = this.#compileWhere(info, where);
     let query = this.knex(table);
     if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
@@ -448,7 +455,7 @@ export class KnexStore implements LocalStore {
 
   /** Deletes the matching rows; returns how many. `delete from … where …` */
   async delete(table: string, where: WhereNode): Promise<number> {
-    const info = await this.#tableFor(table, where);
+    const info = this.#describedFor(table, where) ?? (await this.#tableFor(table, where));
     const compiled = this.#compileWhere(info, where);
     let query = this.knex(table);
     if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
@@ -495,7 +502,7 @@ export class KnexStore implements LocalStore {
     options: UpsertOptions = {},
   ): Promise<UpsertResult> {
     if (rows.length === 0) return { inserted: [], updated: [], unchanged: [], stored: [] };
-    const info = await this.#table(table);
+    const info = this.#described.get(table) ?? (await this.#table(table));
     const pkColumn = info.columnFor('cdmsPk');
     const modifiedColumn = info.columnFor('modified');
     const encoded = rows.map((row, index) => {
@@ -575,9 +582,21 @@ export class KnexStore implements LocalStore {
   #table(table: string): Promise<TableInfo> {
     let info = this.#tables.get(table);
     if (info === undefined) {
-      info = loadTableInfo(this.knex, this.dialect, table, this.#fieldName, this.#driverParsesJson());
-      this.#tables.set(table, info);
-      info.catch(() => this.#tables.delete(table));
+      const loading = loadTableInfo(
+        this.knex,
+        this.dialect,
+        table,
+        this.#fieldName,
+        this.#driverParsesJson(),
+      );
+      this.#tables.set(table, loading);
+      loading.then(
+        (loaded) => {
+          if (this.#tables.get(table) === loading) this.#described.set(table, loaded);
+        },
+        () => this.#tables.delete(table),
+      );
+      info = loading;
     }
     return info;
   }
@@ -597,6 +616,22 @@ export class KnexStore implements LocalStore {
   async #tableFor(table: string, where: WhereNode | undefined): Promise<TableInfo> {
     for (const related of relatedTables(where)) this.#relatedTables.set(related, await this.#table(related));
     return this.#table(table);
+  }
+
+  /**
+   * What `#tableFor` resolves, without a promise once every table it needs has been described
+   * (every call after the first; a promise costs more than the rest of a small call's own work),
+   * else `undefined`.
+   */
+  #describedFor(table: string, where: WhereNode | undefined): TableInfo | undefined {
+    const info = this.#described.get(table);
+    if (info === undefined) return undefined;
+    for (const related of relatedTables(where)) {
+      const relatedInfo = this.#described.get(related);
+      if (relatedInfo === undefined) return undefined;
+      this.#relatedTables.set(related, relatedInfo);
+    }
+    return info;
   }
 
   #compiler(info: TableInfo | undefined): WhereCompiler {
