@@ -125,7 +125,9 @@ describe('sync bench: SQL statements per operation', () => {
     );
     expect(statements).toHaveLength(5);
     expect(statements.filter((sql) => /^with /i.test(sql))).toEqual([
-      expect.stringMatching(/^with "u0" as \(update "organisation" set .*\) update "cdms_sync_history" set /),
+      expect.stringMatching(
+        /^with "cdms_sync_update_0" as \(update "organisation" set .*\) update "cdms_sync_history" set /,
+      ),
     ]);
     expect(await statementsOf(() => baseline.create({ name: 'Created', ukOrganisation: true }))).toHaveLength(
       5,

@@ -48,14 +48,17 @@ export interface FindOptions {
   fields?: readonly string[];
 }
 
-/** A row for `upsertIfNewer`: it must carry `cdmsPk` and `modified`. */
-/** One update of `LocalStore.updateMany`: set `values` on the rows of `table` matching `where`. */
+/**
+ * One update of `LocalStore.updateMany`: set `values` on the rows of `table` matching `where`. The
+ * updates of one call touch different rows, and no `where` depends on another update's values.
+ */
 export interface StoreUpdate {
   readonly table: string;
   readonly where: WhereNode;
   readonly values: Row;
 }
 
+/** A row for `upsertIfNewer`: it must carry `cdmsPk` and `modified`. */
 export type SyncedRow = Row & { cdmsPk: string; modified: Date };
 
 /** Options of `LocalStore.upsertIfNewer`. */
@@ -133,10 +136,11 @@ export interface LocalStore {
   /** Insert many rows and return them as stored, in order. */
   bulkInsert(table: string, rows: readonly Row[]): Promise<Row[]>;
   /**
-   * Apply several updates together, in one statement where the database can (PostgreSQL and
-   * PGlite: `with "u0" as (update …) update …`), inside the current transaction. Optional: without
-   * it, core runs them one by one with `update`. A write completes its row and its history entry
-   * with CDMS's answer through it.
+   * Apply several updates together, all or none, in one statement where the database can
+   * (PostgreSQL and PGlite: data-modifying `WITH` clauses). The updates touch different rows and
+   * no `where` depends on another update's values (in one statement every update sees the rows as
+   * they were before it). Optional: without it, core runs them one by one with `update`. A write
+   * completes its row and its history entry with CDMS's answer through it.
    */
   updateMany?(updates: readonly StoreUpdate[]): Promise<void>;
   /**

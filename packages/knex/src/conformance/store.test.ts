@@ -229,40 +229,73 @@ describeEachDatabase(databases, (database) => {
   });
 
   it('applies several updates together, in one statement on PostgreSQL and PGlite, or none of them', async () => {
-    const [first, second] = await store.bulkInsert(table, [
-      { name: 'many-1', quantity: 1 },
-      { name: 'many-2', quantity: 2 },
-    ]);
-    const byId = (id: unknown): WhereNode => ({ kind: 'lookup', field: 'id', lookup: 'exact', value: id });
-    queries.length = 0;
-    await store.updateMany([
-      { table, where: byId(first?.id), values: { quantity: 10, happened: new Date('2022-01-01T00:00:00Z') } },
-      { table, where: byId(second?.id), values: { quantity: 20 } },
-    ]);
-    const updates = queries.filter((query) => /^(with|update)/i.test(query.sql.trim()));
-    if (store.dialect === 'postgresql' || store.dialect === 'pglite') {
-      expect(updates.map((query) => query.sql)).toEqual([
-        expect.stringMatching(/^with "u0" as \(update .*\) update /i),
+    const other = uniqueTableName('many');
+    await createSyncedTable(knex, other, (builder) => builder.string('label').nullable());
+    try {
+      const [first, second] = await store.bulkInsert(table, [
+        { name: 'many-1', quantity: 1 },
+        { name: 'many-2', quantity: 2 },
       ]);
-    } else {
-      expect(updates).toHaveLength(2);
+      const entry = await store.insert(other, { label: 'before' });
+      const byId = (id: unknown): WhereNode => ({ kind: 'lookup', field: 'id', lookup: 'exact', value: id });
+      const writes = () => queries.filter((query) => /^(with|update)/i.test(query.sql.trim()));
+      queries.length = 0;
+      await store.updateMany([
+        {
+          table,
+          where: byId(first?.id),
+          values: { quantity: 10, happened: new Date('2022-01-01T00:00:00Z') },
+        },
+        { table: other, where: byId(entry.id), values: { label: 'after' } },
+      ]);
+      if (store.dialect === 'postgresql' || store.dialect === 'pglite') {
+        expect(writes().map((query) => query.sql)).toEqual([
+          expect.stringMatching(/^with "cdms_sync_update_0" as \(update .*\) update /i),
+        ]);
+      } else {
+        expect(writes()).toHaveLength(2);
+      }
+      const quantities = async () =>
+        (
+          await store.find(table, {
+            where: { kind: 'lookup', field: 'name', lookup: 'startswith', value: 'many-' },
+            orderBy: [{ field: 'name', direction: 'asc' }],
+          })
+        ).map((row) => row.quantity);
+      expect(await quantities()).toEqual([10, 2]);
+      expect((await store.find(other))[0]?.label).toBe('after');
+
+      // A refused update (checked before any SQL) leaves the others unapplied, also inside a transaction.
+      await expect(
+        store.updateMany([
+          { table, where: byId(first?.id), values: { quantity: 11 } },
+          { table: other, where: byId(entry.id), values: {} },
+        ]),
+      ).rejects.toThrow(/updateMany\(".*"\) needs at least one value/);
+      await store.transaction(async () => {
+        await expect(
+          store.updateMany([
+            { table, where: byId(first?.id), values: { quantity: 12 } },
+            { table, where: byId(second?.id), values: { unknownField: 1 } },
+          ]),
+        ).rejects.toThrow(/unknownField/);
+      });
+      expect(await quantities()).toEqual([10, 2]);
+      await store.updateMany([]);
+
+      // Two updates of one table (here of one row) are both applied: one statement would skip one.
+      queries.length = 0;
+      await store.updateMany([
+        { table, where: byId(first?.id), values: { quantity: 30 } },
+        { table, where: byId(first?.id), values: { name: 'many-1b' } },
+      ]);
+      expect(writes()).toHaveLength(2);
+      expect(await store.find(table, { where: byId(first?.id), fields: ['name', 'quantity'] })).toEqual([
+        { name: 'many-1b', quantity: 30 },
+      ]);
+    } finally {
+      await knex.schema.dropTableIfExists(other);
     }
-    const quantities = async () =>
-      (
-        await store.find(table, {
-          where: { kind: 'lookup', field: 'name', lookup: 'startswith', value: 'many-' },
-          orderBy: [{ field: 'name', direction: 'asc' }],
-        })
-      ).map((row) => row.quantity);
-    expect(await quantities()).toEqual([10, 20]);
-    await expect(
-      store.updateMany([
-        { table, where: byId(first?.id), values: { quantity: 11 } },
-        { table, where: byId(second?.id), values: {} },
-      ]),
-    ).rejects.toThrow(/at least one value/);
-    expect(await quantities()).toEqual([10, 20]);
-    await store.updateMany([]);
   });
 
   it('updates and deletes returning the rows (as find returns them), in one statement where the dialect can', async () => {

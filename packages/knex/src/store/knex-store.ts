@@ -343,34 +343,43 @@ export class KnexStore implements LocalStore {
   }
 
   /**
-   * Applies several updates together: on PostgreSQL and PGlite in one statement, the earlier ones
-   * as data-modifying `WITH` clauses of the last; on SQLite and MySQL one `update` after the other,
-   * in one transaction. Every update must set at least one value.
+   * Applies several updates together, all or none. Every update is checked (at least one value to
+   * set, known fields, valid values) before any SQL runs. On PostgreSQL and PGlite, when every
+   * update is on another table, one statement: the earlier updates as data-modifying `WITH`
+   * clauses of the last. Otherwise (SQLite, MySQL, or a table named twice, where one statement
+   * could skip a second change to a row) one `update` after the other in a transaction (a
+   * savepoint inside the caller's).
    *
    * @example
    * await store.updateMany([
    *   { table: 'organisation', where: { kind: 'lookup', field: 'id', lookup: 'exact', value: 7 }, values: { modified } },
    *   { table: 'cdms_sync_history', where: { kind: 'lookup', field: 'id', lookup: 'exact', value: 42 }, values: { data } },
    * ]);
-   * // PostgreSQL: with "u0" as (update "organisation" set "modified" = $1 where "id" = $2)
+   * // PostgreSQL: with "cdms_sync_update_0" as (update "organisation" set "modified" = $1 where "id" = $2)
    * //             update "cdms_sync_history" set "data" = $3 where "id" = $4
    */
   async updateMany(updates: readonly StoreUpdate[]): Promise<void> {
-    if (this.dialect !== 'postgresql' && this.dialect !== 'pglite') {
-      await this.#atomic(async () => {
-        for (const { table, where, values } of updates) await this.update(table, where, values);
-      });
-      return;
-    }
     const statements: Knex.QueryBuilder[] = [];
     for (const { table, where, values } of updates) {
       statements.push((await this.#updateStatement('updateMany', table, where, values)).query);
+    }
+    const tables = new Set(updates.map((update) => update.table));
+    const oneStatement =
+      (this.dialect === 'postgresql' || this.dialect === 'pglite') && tables.size === updates.length;
+    if (!oneStatement) {
+      if (updates.length === 0) return;
+      // The statements above were only the checks: inside the new transaction (or savepoint) the
+      // updates must be built again to join it.
+      await this.transaction(async () => {
+        for (const { table, where, values } of updates) await this.update(table, where, values);
+      });
+      return;
     }
     const last = statements.pop();
     if (last === undefined) return;
     let query = last;
     statements.forEach((statement, index) => {
-      query = query.with(`u${index}`, statement);
+      query = query.with(`cdms_sync_update_${index}`, statement);
     });
     await query;
   }
@@ -594,7 +603,10 @@ export class KnexStore implements LocalStore {
         (loaded) => {
           if (this.#tables.get(table) === loading) this.#described.set(table, loaded);
         },
-        () => this.#tables.delete(table),
+        () => {
+          // Only this load's entry: one started after a `forget()` is left alone.
+          if (this.#tables.get(table) === loading) this.#tables.delete(table);
+        },
       );
       info = loading;
     }
