@@ -207,9 +207,7 @@ export class KnexStore implements LocalStore {
   /** How many rows match. `select count(*) as "count" from … where …` */
   async count(table: string, where?: WhereNode): Promise<number> {
     const info = this.#describedFor(table, where) ?? (await this.#tableFor(table, where));
-    const compiled = this.#compileWhere(info, where);
-    let query = this.knex(table).count({ count: '*' });
-    if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
+    const query = this.#whereMatching(this.knex(table).count({ count: '*' }), info, where);
     const [result] = (await query) as Array<{ count: unknown }>;
     return Number(result?.count ?? 0);
   }
@@ -217,9 +215,11 @@ export class KnexStore implements LocalStore {
   /** Whether any row matches. `select 1 from … where … limit 1` */
   async exists(table: string, where?: WhereNode): Promise<boolean> {
     const info = this.#describedFor(table, where) ?? (await this.#tableFor(table, where));
-    const compiled = this.#compileWhere(info, where);
-    let query = this.knex(table).select(this.#knex.raw('1 as found')).limit(1);
-    if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
+    const query = this.#whereMatching(
+      this.knex(table).select(this.#knex.raw('1 as found')).limit(1),
+      info,
+      where,
+    );
     return ((await query) as unknown[]).length > 0;
   }
 
@@ -399,10 +399,7 @@ export class KnexStore implements LocalStore {
     const encoded = this.#encodeRow(info, values);
     if (Object.keys(encoded).length === 0)
       throw new ValidationError(`${method}("${table}") needs at least one value to set.`);
-    const compiled = this.#compileWhere(info, where);
-    let query = this.knex(table);
-    if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
-    return { query: query.update(encoded), info };
+    return { query: this.#whereMatching(this.knex(table), info, where).update(encoded), info };
   }
 
   /** Updates the matching rows; returns how many matched. `update … set … where …` */
@@ -456,19 +453,14 @@ export class KnexStore implements LocalStore {
       });
     }
     const info = this.#describedFor(table, where) ?? (await this.#tableFor(table, where));
-    const compiled = this.#compileWhere(info, where);
-    let query = this.knex(table);
-    if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
-    return this.#decodeRows(info, (await query.delete().returning('*')) as Record<string, unknown>[]);
+    const query = this.#whereMatching(this.knex(table), info, where).delete().returning('*');
+    return this.#decodeRows(info, (await query) as Record<string, unknown>[]);
   }
 
   /** Deletes the matching rows; returns how many. `delete from … where …` */
   async delete(table: string, where: WhereNode): Promise<number> {
     const info = this.#describedFor(table, where) ?? (await this.#tableFor(table, where));
-    const compiled = this.#compileWhere(info, where);
-    let query = this.knex(table);
-    if (compiled !== undefined) query = query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
-    return affectedRows(await query.delete());
+    return affectedRows(await this.#whereMatching(this.knex(table), info, where).delete());
   }
 
   /**
@@ -663,6 +655,14 @@ export class KnexStore implements LocalStore {
 
   #compileWhere(info: TableInfo, where: WhereNode | undefined): CompiledSql | undefined {
     return where === undefined ? undefined : this.#compiler(info).compile(where);
+  }
+
+  /** `query` restricted to the rows matching `where`, compiled against `info` (all rows without one). */
+  #whereMatching(query: Knex.QueryBuilder, info: TableInfo, where: WhereNode | undefined): Knex.QueryBuilder {
+    const compiled = this.#compileWhere(info, where);
+    return compiled === undefined
+      ? query
+      : query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
   }
 
   /** Field names -> columns with driver values; throws before any SQL on an unknown field or a bad value. */
