@@ -4,7 +4,10 @@
  * without the library. It keeps the guarantees the library documents (one local transaction per
  * write that talks to CDMS, client-chosen GUID on create, refresh only when CDMS is newer, a
  * history row per change, `$select` of the mapped attributes, escaped literals, `__next` paging)
- * and nothing more: no retries (none are needed against the loopback emulator, and the library
+ * and nothing more. "Newer" is judged as against real CRM 2011, whose `ModifiedOn` has whole
+ * seconds: a later `ModifiedOn`, or the same second and a greater `VersionNumber` (kept in
+ * `cdms_version`), exactly as the library judges it. Without that, two writes within one second
+ * would leave a stale row; both sides run on the same one-second clock. Not kept: no retries (none are needed against the loopback emulator, and the library
  * sends none in this run either), no query builder, no codecs, no model instances.
  */
 import { randomUUID } from 'node:crypto';
@@ -21,6 +24,8 @@ export interface BaselineRow {
   name: string;
   uk_organisation: boolean;
   notes: string | null;
+  /** CDMS `VersionNumber` (a PostgreSQL bigint, read back as text). */
+  cdms_version: string | number | null;
 }
 
 /** The mapped fields a caller writes. */
@@ -29,8 +34,8 @@ export interface BaselineValues {
   ukOrganisation: boolean;
 }
 
-/** What the library's migrator selects: the key, the two timestamps and the mapped attributes. */
-const SELECT = 'AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation';
+/** What the library's migrator selects: the key, the timestamps, the mapped attributes and the version. */
+const SELECT = 'AccountId,CreatedOn,ModifiedOn,Name,optevia_ukorganisation,VersionNumber';
 
 /** An Account as `$select=SELECT` returns it. */
 interface AccountJson {
@@ -39,6 +44,8 @@ interface AccountJson {
   ModifiedOn: string;
   Name: string | null;
   optevia_ukorganisation: boolean | null;
+  /** Edm.Int64: a JSON string. */
+  VersionNumber: string;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -72,8 +79,22 @@ function rowOf(account: AccountJson): Omit<BaselineRow, 'id' | 'notes'> {
     modified: parseCdmsDate(account.ModifiedOn),
     name: account.Name ?? '',
     uk_organisation: account.optevia_ukorganisation ?? false,
+    cdms_version: Number(account.VersionNumber),
   };
 }
+
+/** Whether `remote` is newer than the local `row`: a later second, or the same one and a greater version. */
+function isNewer(remote: Pick<BaselineRow, 'modified' | 'cdms_version'>, row: BaselineRow): boolean {
+  const difference = remote.modified.getTime() - row.modified.getTime();
+  if (difference !== 0) return difference > 0;
+  return Number(remote.cdms_version) > Number(row.cdms_version ?? -1);
+}
+
+/** The guard of an upsert: the stored row is older than `excluded` (identifiers only). */
+const OLDER_THAN = '?? < ?? or (?? = ?? and coalesce(??, -1) < ??)';
+
+/** The guard of a refresh's UPDATE: the stored row is older than the given `modified` and version. */
+const OLDER_THAN_VALUES = '(?? < ? or (?? = ? and coalesce(??, -1) < ?))';
 
 /**
  * Organisations kept in `baseline_organisation` and in CDMS, by hand. Each method's comment says
@@ -119,10 +140,13 @@ export class BaselineOrganisations {
         Name: values.name,
         optevia_ukorganisation: values.ukOrganisation,
       });
-      const created = parseCdmsDate(response.data.d.CreatedOn);
-      const modified = parseCdmsDate(response.data.d.ModifiedOn);
-      await trx(BASELINE_TABLE).where({ id: inserted.id }).update({ created, modified });
-      const saved = { ...inserted, created, modified };
+      const stamps = {
+        created: parseCdmsDate(response.data.d.CreatedOn),
+        modified: parseCdmsDate(response.data.d.ModifiedOn),
+        cdms_version: Number(response.data.d.VersionNumber),
+      };
+      await trx(BASELINE_TABLE).where({ id: inserted.id }).update(stamps);
+      const saved = { ...inserted, ...stamps };
       await this.#recordHistory(trx, [saved], 'local');
       return saved;
     });
@@ -130,22 +154,31 @@ export class BaselineOrganisations {
 
   /**
    * get: SELECT the local row (absent -> error, no request), GET the record with `$select` of the
-   * mapped attributes, compare `ModifiedOn`: equal -> the local row; CDMS newer -> in one
-   * transaction UPDATE the row where it is still older and INSERT a `cdms-refresh` history row;
-   * local newer -> error. 1 request.
+   * mapped attributes, compare `ModifiedOn` (then `VersionNumber`): the same -> the local row; CDMS
+   * newer -> in one transaction UPDATE the row where it is still older and INSERT a `cdms-refresh`
+   * history row; local newer -> error. 1 request.
    */
   async get(id: number): Promise<BaselineRow> {
     const row = (await this.#knex(BASELINE_TABLE).where({ id }).first()) as BaselineRow | undefined;
     if (!row) throw new Error(`Organisation ${id} does not exist`);
     const response = await this.#http.get<{ d: AccountJson }>(`${entityPath(row.cdms_pk)}?$select=${SELECT}`);
     const remote = rowOf(response.data.d);
-    const difference = remote.modified.getTime() - row.modified.getTime();
-    if (difference === 0) return row;
-    if (difference < 0) throw new Error(`Organisation ${id}: the local row is newer than CDMS`);
+    if (!isNewer(remote, row)) {
+      if (remote.modified < row.modified)
+        throw new Error(`Organisation ${id}: the local row is newer than CDMS`);
+      return row;
+    }
     return this.#knex.transaction(async (trx) => {
       const [updated] = (await trx(BASELINE_TABLE)
         .where({ id })
-        .andWhere('modified', '<', remote.modified)
+        .andWhereRaw(OLDER_THAN_VALUES, [
+          'modified',
+          remote.modified,
+          'modified',
+          remote.modified,
+          'cdms_version',
+          remote.cdms_version,
+        ])
         .update(remote)
         .returning('*')) as BaselineRow[];
       if (!updated) return (await trx(BASELINE_TABLE).where({ id }).first()) as BaselineRow;
@@ -156,7 +189,7 @@ export class BaselineOrganisations {
 
   /**
    * save (existing row): in one transaction, SELECT … FOR UPDATE, POST with `X-HTTP-Method: MERGE`
-   * of the mapped attributes, GET `$select=ModifiedOn` to learn the new version, UPDATE the row,
+   * of the mapped attributes, GET `$select=ModifiedOn,VersionNumber` to learn the new version, UPDATE the row,
    * INSERT one history row. 2 requests.
    */
   save(id: number, values: BaselineValues): Promise<BaselineRow> {
@@ -169,13 +202,14 @@ export class BaselineOrganisations {
         { Name: values.name, optevia_ukorganisation: values.ukOrganisation },
         { headers: { 'X-HTTP-Method': 'MERGE' } },
       );
-      const readBack = await this.#http.get<{ d: Pick<AccountJson, 'ModifiedOn'> }>(
-        `${path}?$select=ModifiedOn`,
+      const readBack = await this.#http.get<{ d: Pick<AccountJson, 'ModifiedOn' | 'VersionNumber'> }>(
+        `${path}?$select=ModifiedOn,VersionNumber`,
       );
       const changes = {
         name: values.name,
         uk_organisation: values.ukOrganisation,
         modified: parseCdmsDate(readBack.data.d.ModifiedOn),
+        cdms_version: Number(readBack.data.d.VersionNumber),
       };
       await trx(BASELINE_TABLE).where({ id }).update(changes);
       const saved = { ...locked, ...changes };
@@ -203,7 +237,7 @@ export class BaselineOrganisations {
   /**
    * filter `Name startswith prefix`: GET `AccountSet?$filter=startswith(Name,'…')&$select=…&$orderby=ModifiedOn asc`,
    * then every `__next` page (checked to stay on the CDMS origin); per page, in one transaction, one
-   * INSERT … ON CONFLICT (cdms_pk) DO UPDATE … WHERE modified < excluded.modified RETURNING * and one
+   * INSERT … ON CONFLICT (cdms_pk) DO UPDATE … WHERE the stored row is older (see `OLDER_THAN`) RETURNING * and one
    * multi-row INSERT of `cdms-refresh` history rows for what changed; then the local SELECT … LIKE,
    * ordered like CDMS (`modified`, then `id`). 1 request per page (3 for 120 rows).
    */
@@ -265,8 +299,15 @@ export class BaselineOrganisations {
           const changed = (await trx(BASELINE_TABLE)
             .insert(results.map(rowOf))
             .onConflict('cdms_pk')
-            .merge(['name', 'uk_organisation', 'created', 'modified'])
-            .where(`${BASELINE_TABLE}.modified`, '<', trx.ref('excluded.modified'))
+            .merge(['name', 'uk_organisation', 'created', 'modified', 'cdms_version'])
+            .whereRaw(OLDER_THAN, [
+              `${BASELINE_TABLE}.modified`,
+              'excluded.modified',
+              `${BASELINE_TABLE}.modified`,
+              'excluded.modified',
+              `${BASELINE_TABLE}.cdms_version`,
+              'excluded.cdms_version',
+            ])
             .returning('*')) as BaselineRow[];
           await this.#recordHistory(trx, changed, 'cdms-refresh');
         });

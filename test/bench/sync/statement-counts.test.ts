@@ -29,7 +29,7 @@ beforeAll(async () => {
   knex = (await openPglite()) as unknown as Knex;
   await createBenchTables(knex);
   syncEmulator = await startCdmsEmulator({ clock: () => NOW });
-  baselineEmulator = await startCdmsEmulator({ modifiedOn: 'strictly-increasing' });
+  baselineEmulator = await startCdmsEmulator({ clock: () => NOW });
   const sync = createSync({ store: knexStore(knex), cdms: new CdmsClient({ baseUrl: syncEmulator.url }) });
   Organisation = defineOrganisation();
   sync.register(Organisation);

@@ -50,6 +50,40 @@ describe('CdmsClient request budget', () => {
     expect(Math.max(...events.map((event) => event.queuedMs ?? 0))).toBeGreaterThanOrEqual(100);
   });
 
+  it('shares maxConcurrent between requests that start at once and queued ones, and hands freed slots to the queue', async () => {
+    const budget = new RequestBudget({ maxConcurrent: 3 });
+    let inFlight = 0;
+    let most = 0;
+    const releases: (() => void)[] = [];
+    const request = () =>
+      budget.run(async (waitedMs) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        inFlight -= 1;
+        return waitedMs;
+      });
+    // An idle budget starts the first requests at once (no queue); the last slot stays the queue's.
+    const first = [request(), request()];
+    await Promise.resolve();
+    expect(budget.stats()).toMatchObject({ inFlight: 2, queued: 0 });
+    const queued = Array.from({ length: 4 }, request);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(budget.stats()).toMatchObject({ inFlight: 3, queued: 3 });
+    // Ending a request that started at once lets a queued one start.
+    releases.shift()?.();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(budget.stats()).toMatchObject({ inFlight: 3, queued: 2 });
+    while (inFlight > 0 || budget.stats().queued > 0) {
+      releases.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const waited = await Promise.all([...first, ...queued]);
+    expect(most).toBe(3);
+    expect(waited.slice(0, 2)).toEqual([0, 0]);
+    expect(budget.stats()).toMatchObject({ inFlight: 0, queued: 0, maxInFlight: 3, concurrency: 3 });
+  });
+
   it('starts at most requestsPerSecond requests in any second, spread evenly', async () => {
     const budget = new RequestBudget({ requestsPerSecond: 20 });
     const starts: number[] = [];

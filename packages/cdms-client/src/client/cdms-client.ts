@@ -53,6 +53,9 @@ import type { CdmsClientOptions, CdmsEntity, CdmsListQuery, CdmsLogger, CdmsPage
 /** Default per-attempt timeout. */
 const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** Distinct `$select` lists whose query text a client keeps (then it starts over). */
+const MAX_CACHED_SELECTS = 256;
+
 /** Attribute paths allowed in `$select` (`Name`, `ParentCustomerId/Id`). */
 const ATTRIBUTE_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/;
 
@@ -104,6 +107,7 @@ export class CdmsClient {
   readonly #logger: CdmsLogger | undefined;
   readonly #events: RequestEvents;
   readonly #budget: RequestBudget;
+  readonly #selectQueries = new Map<string, string>();
   #metadata: Promise<CdmsMetadata> | undefined;
 
   constructor(options: CdmsClientOptions) {
@@ -261,8 +265,7 @@ export class CdmsClient {
    */
   async get(service: string, id: string, options: CdmsGetOptions = {}): Promise<CdmsEntity> {
     assertAttributes(options.select);
-    // buildQueryString leaves out an absent or empty $select.
-    const query = buildQueryString({ select: options.select });
+    const query = this.#selectQuery(options.select);
     const request: CdmsRequest = {
       operation: 'get',
       service,
@@ -398,6 +401,23 @@ export class CdmsClient {
       });
     }
     return this.#metadata;
+  }
+
+  /**
+   * `$select=…` of a `get` (`''` without attributes). A model's reads select the same attributes
+   * every time, so the encoded text is kept per attribute list (the names are checked by
+   * `assertAttributes` on every call, so the cache never skips a check).
+   */
+  #selectQuery(select: readonly string[] | undefined): string {
+    if (select === undefined || select.length === 0) return '';
+    const names = select.join(',');
+    let query = this.#selectQueries.get(names);
+    if (query === undefined) {
+      query = buildQueryString({ select });
+      if (this.#selectQueries.size >= MAX_CACHED_SELECTS) this.#selectQueries.clear();
+      this.#selectQueries.set(names, query);
+    }
+    return query;
   }
 
   #listUrl(service: string, query: CdmsListQuery): string {

@@ -82,6 +82,13 @@ function positive(name: string, value: number | undefined, allowInfinity: boolea
  * (sliding window), slowed down on 429/503: new requests are held for the `Retry-After` (or
  * `throttlePauseMs`), and the concurrency is halved, then grows back by one after each run of
  * that many successes (AIMD, as TCP does), up to `maxConcurrent`.
+ *
+ * A request that finds the budget idle enough (no start rate, not paused, nobody waiting, a slot
+ * free besides the last one) starts at once without entering the queue: p-queue's bookkeeping per
+ * task cost more CPU than the rest of a request's. Those requests hold their slots outside the
+ * queue, so the queue is allowed `concurrency - direct` slots (set before every `add` and whenever
+ * a direct request ends with requests waiting); the last slot is always the queue's, so that is at
+ * least 1.
  */
 export class RequestBudget {
   readonly #queue: PQueue;
@@ -97,6 +104,12 @@ export class RequestBudget {
   #successes = 0;
   #pausedUntil = 0;
   #resume: NodeJS.Timeout | undefined;
+  /** The concurrency allowed now (AIMD); the queue gets what direct requests leave of it. */
+  #concurrency: number;
+  /** Requests in flight that started without the queue. */
+  #direct = 0;
+  /** Direct starts are possible at all: no start rate to keep. */
+  readonly #directAllowed: boolean;
 
   constructor(options: CdmsBudgetOptions = {}, onThrottle: (event: CdmsThrottleEvent) => void = () => {}) {
     if (typeof options !== 'object' || options === null) {
@@ -120,6 +133,8 @@ export class RequestBudget {
     this.#maxPauseMs = options.maxPauseMs ?? 60_000;
     this.#onThrottle = onThrottle;
     const rate = options.requestsPerSecond;
+    this.#concurrency = this.#maxConcurrent;
+    this.#directAllowed = rate === undefined;
     this.#queue = new PQueue({
       concurrency: this.#maxConcurrent,
       ...(rate === undefined ? {} : { intervalCap: 1, interval: 1000 / rate, strict: true }),
@@ -128,18 +143,55 @@ export class RequestBudget {
 
   /** Runs `send` when a slot is free; `send` learns how long it waited. */
   run<T>(send: (waitedMs: number) => Promise<T>): Promise<T> {
+    if (this.#canStartDirectly()) return this.#runDirectly(send);
     const queuedAt = performance.now();
+    this.#applyConcurrency();
     return this.#queue.add(async () => {
       const waitedMs = performance.now() - queuedAt;
       this.#waitedMs += waitedMs;
-      this.#inFlight += 1;
-      this.#maxInFlight = Math.max(this.#maxInFlight, this.#inFlight);
+      this.#started();
       try {
         return await send(waitedMs);
       } finally {
         this.#inFlight -= 1;
       }
     });
+  }
+
+  /** Idle enough to start without the queue (see the class). */
+  #canStartDirectly(): boolean {
+    const queue = this.#queue;
+    return (
+      this.#directAllowed &&
+      !queue.isPaused &&
+      queue.size === 0 &&
+      this.#direct + 1 < this.#concurrency &&
+      queue.pending + this.#direct < this.#concurrency
+    );
+  }
+
+  async #runDirectly<T>(send: (waitedMs: number) => Promise<T>): Promise<T> {
+    this.#direct += 1;
+    this.#started();
+    try {
+      return await send(0);
+    } finally {
+      this.#inFlight -= 1;
+      this.#direct -= 1;
+      // Requests queued meanwhile may use the slot this one frees.
+      if (this.#queue.size > 0) this.#applyConcurrency();
+    }
+  }
+
+  #started(): void {
+    this.#inFlight += 1;
+    if (this.#inFlight > this.#maxInFlight) this.#maxInFlight = this.#inFlight;
+  }
+
+  /** The queue gets the slots direct requests leave (at least 1: see the class). */
+  #applyConcurrency(): void {
+    const slots = Math.max(1, this.#concurrency - this.#direct);
+    if (this.#queue.concurrency !== slots) this.#queue.concurrency = slots;
   }
 
   /** Records how an attempt ended: a 429/503 slows down, a success lets the concurrency grow back. */
@@ -149,23 +201,23 @@ export class RequestBudget {
       return;
     }
     if (status === undefined || status >= 400) return;
-    const current = this.#queue.concurrency;
+    const current = this.#concurrency;
     if (current >= this.#maxConcurrent) return;
     this.#successes += 1;
     if (this.#successes >= current) {
       this.#successes = 0;
-      this.#queue.concurrency = current + 1;
+      this.#concurrency = current + 1;
+      this.#applyConcurrency();
     }
   }
 
   #throttle(status: number, retryAfterMs: number | undefined): void {
     this.#throttled += 1;
     this.#successes = 0;
-    const current = Number.isFinite(this.#queue.concurrency)
-      ? this.#queue.concurrency
-      : Math.max(1, this.#inFlight);
+    const current = Number.isFinite(this.#concurrency) ? this.#concurrency : Math.max(1, this.#inFlight);
     const concurrency = Math.max(1, Math.floor(current / 2));
-    this.#queue.concurrency = concurrency;
+    this.#concurrency = concurrency;
+    this.#applyConcurrency();
     const pauseMs = Math.min(Math.max(0, retryAfterMs ?? this.#throttlePauseMs), this.#maxPauseMs);
     const now = performance.now();
     const until = now + pauseMs;
@@ -193,7 +245,7 @@ export class RequestBudget {
       queued: this.#queue.size,
       inFlight: this.#inFlight,
       maxInFlight: this.#maxInFlight,
-      concurrency: this.#queue.concurrency,
+      concurrency: this.#concurrency,
       waitedMs: Math.round(this.#waitedMs),
       throttled: this.#throttled,
       pausedMs: Math.round(this.#pausedMs),

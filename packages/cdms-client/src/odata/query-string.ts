@@ -38,7 +38,15 @@ export interface ParsedODataQuery {
  * meaning in a query string (`&` `=` `+` `#` `%`) or is not ASCII stays encoded; spaces are `%20`.
  */
 function encodeQueryValue(text: string): string {
-  return encodeURIComponent(text).replace(/%(2C|2F|3A|40)/g, (encoded) => decodeURIComponent(encoded));
+  const encoded = encodeURIComponent(text);
+  return encoded.includes('%') ? encoded.replace(KEPT_ESCAPES, keptCharacter) : encoded;
+}
+
+const KEPT_ESCAPES = /%(2C|2F|3A|40)/g;
+const KEPT_CHARACTERS: Readonly<Record<string, string>> = { '2C': ',', '2F': '/', '3A': ':', '40': '@' };
+
+function keptCharacter(_escape: string, hex: string): string {
+  return KEPT_CHARACTERS[hex] as string;
 }
 
 function checkCount(name: string, count: number): number {

@@ -26,6 +26,7 @@ import { detectDialect, type StoreDialect } from './dialect';
 import { camelCase, snakeCase } from './naming';
 import { RowDecoder } from './row-decoder';
 import { isRowError } from './row-error';
+import { insertValues, rowsOf, StatementCache } from './statement-cache';
 import type { StoreColumn } from './store-column';
 import { loadTableInfo, type TableInfo } from './table-info';
 import { upsertIfNewer } from './upsert-if-newer';
@@ -95,12 +96,15 @@ export class KnexStore implements LocalStore {
   readonly #described = new Map<string, TableInfo>();
   /** The related tables of where trees (`related` nodes), loaded by `#tableFor` before compiling. */
   readonly #relatedTables = new Map<string, TableInfo>();
+  /** The SQL text of statements run before, per shape (see `StatementCache`). */
+  readonly #statements: StatementCache;
   /** Compiled row decoders per table description, by the driver rows' column names. */
   readonly #rowDecoders = new WeakMap<TableInfo, RowDecoder[]>();
 
   constructor(knex: Knex, options: KnexStoreOptions = {}) {
     this.#knex = knex;
     this.dialect = detectDialect(knex);
+    this.#statements = new StatementCache(this.dialect);
     // Memoised: the same few names (`id`, `cdmsPk`, `modified` …) are asked for on every write.
     const columnName = options.columnName ?? snakeCase;
     const columnNames = new Map<string, string>();
@@ -195,20 +199,36 @@ export class KnexStore implements LocalStore {
     const limit = checkCount('limit', options.limit);
     const offset = checkCount('offset', options.offset);
 
-    let query = this.knex(table).select(columns === undefined || columns.length === 0 ? '*' : columns);
-    if (where !== undefined) query = query.whereRaw(where.sql, where.bindings as Knex.RawBinding[]);
-    if (orderBy !== undefined) query = query.orderByRaw(orderBy.sql, orderBy.bindings as Knex.RawBinding[]);
-    if (limit !== undefined) query = query.limit(limit);
-    if (offset !== undefined) query = query.offset(offset);
-    if (options.forUpdate === true && this.capabilities.rowLocks) query = query.forUpdate();
-    return this.#decodeRows(info, (await query) as Record<string, unknown>[]);
+    const forUpdate = options.forUpdate === true && this.capabilities.rowLocks;
+    const fragments = this.#statements.split([where, orderBy]);
+    const { values } = fragments;
+    if (limit !== undefined) values.push(limit);
+    if (offset !== undefined) values.push(offset);
+    const shape =
+      fragments.shape &&
+      `find\u0000${table}\u0000${columns?.join(',') ?? '*'}${fragments.shape}\u0000${limit !== undefined}\u0000${offset !== undefined}\u0000${forUpdate}`;
+    const rows = await this.#statements.rows(this.knex, shape, values, () => {
+      let query = this.knex(table).select(columns === undefined || columns.length === 0 ? '*' : columns);
+      if (where !== undefined) query = query.whereRaw(where.sql, where.bindings as Knex.RawBinding[]);
+      if (orderBy !== undefined) query = query.orderByRaw(orderBy.sql, orderBy.bindings as Knex.RawBinding[]);
+      if (limit !== undefined) query = query.limit(limit);
+      if (offset !== undefined) query = query.offset(offset);
+      return forUpdate ? query.forUpdate() : query;
+    });
+    return this.#decodeRows(info, rows);
   }
 
   /** How many rows match. `select count(*) as "count" from … where …` */
   async count(table: string, where?: WhereNode): Promise<number> {
     const info = this.#describedFor(table, where) ?? (await this.#tableFor(table, where));
-    const query = this.#whereMatching(this.knex(table).count({ count: '*' }), info, where);
-    const [result] = (await query) as Array<{ count: unknown }>;
+    const compiled = this.#compileWhere(info, where);
+    const { shape, values } = this.#statements.split([compiled]);
+    const [result] = await this.#statements.rows(
+      this.knex,
+      shape && `count\u0000${table}${shape}`,
+      values,
+      () => this.#whereCompiled(this.knex(table).count({ count: '*' }), compiled),
+    );
     return Number(result?.count ?? 0);
   }
 
@@ -330,10 +350,13 @@ export class KnexStore implements LocalStore {
         return ids;
       }
       for (const chunk of chunks(encoded)) {
-        const inserted = (await this.knex(table).insert(chunk).returning(idColumn.column)) as Record<
-          string,
-          unknown
-        >[];
+        const values = insertValues(chunk);
+        const shape = `insertIds\u0000${table}\u0000${idColumn.column}\u0000${Object.keys(chunk[0] ?? {}).join(',')}\u0000${chunk.length}`;
+        const build = () => this.knex(table).insert(chunk).returning(idColumn.column);
+        const inserted =
+          values === undefined
+            ? ((await build()) as Record<string, unknown>[])
+            : await this.#statements.rows(this.knex, shape, values, build);
         const chunkIds = inserted.map((row) => decodeId(row[idColumn.column]));
         chunkIds.sort((a, b) => Number(a) - Number(b));
         ids.push(...chunkIds);
@@ -359,9 +382,9 @@ export class KnexStore implements LocalStore {
    * //             update "cdms_sync_history" set "data" = $3 where "id" = $4
    */
   async updateMany(updates: readonly StoreUpdate[]): Promise<void> {
-    const statements: Knex.QueryBuilder[] = [];
+    const statements: UpdateStatement[] = [];
     for (const { table, where, values } of updates) {
-      statements.push((await this.#updateStatement('updateMany', table, where, values)).query);
+      statements.push(await this.#updateStatement('updateMany', table, where, values));
     }
     const tables = new Set(updates.map((update) => update.table));
     const oneStatement =
@@ -375,36 +398,60 @@ export class KnexStore implements LocalStore {
       });
       return;
     }
-    const last = statements.pop();
+    const last = statements.at(-1);
     if (last === undefined) return;
-    let query = last;
-    statements.forEach((statement, index) => {
-      query = query.with(`cdms_sync_update_${index}`, statement);
-    });
-    await query;
+    const earlier = statements.slice(0, -1);
+    // The WITH clauses come first in the text, so do their values.
+    await this.#statements.rows(
+      this.knex,
+      statements.every((statement) => statement.shape !== undefined)
+        ? statements.map((statement) => statement.shape).join('\u0002')
+        : undefined,
+      statements.flatMap((statement) => statement.values),
+      () => {
+        let query = last.build();
+        earlier.forEach((statement, index) => {
+          query = query.with(`cdms_sync_update_${index}`, statement.build());
+        });
+        return query;
+      },
+    );
   }
 
   /**
-   * `update … set … where …` of `values` on the rows matching `where`, not yet run (wrapped: a
-   * builder is thenable, and returning it from an async function would run it). Throws
-   * `ValidationError` naming `method` when no value is left to set.
+   * `update … set … where …` of `values` on the rows matching `where`, not yet run: its builder,
+   * its shape and values (for `StatementCache`). Throws `ValidationError` naming `method` when no
+   * value is left to set.
    */
   async #updateStatement(
     method: string,
     table: string,
     where: WhereNode,
     values: Row,
-  ): Promise<{ readonly query: Knex.QueryBuilder; readonly info: TableInfo }> {
+  ): Promise<UpdateStatement> {
     const info = this.#describedFor(table, where) ?? (await this.#tableFor(table, where));
     const encoded = this.#encodeRow(info, values);
-    if (Object.keys(encoded).length === 0)
+    const columns = Object.keys(encoded);
+    if (columns.length === 0)
       throw new ValidationError(`${method}("${table}") needs at least one value to set.`);
-    return { query: this.#whereMatching(this.knex(table), info, where).update(encoded), info };
+    const compiled = this.#compileWhere(info, where);
+    const fragments = this.#statements.split([compiled]);
+    const statementValues: unknown[] = [];
+    for (const column of columns) statementValues.push(encoded[column]);
+    for (const value of fragments.values) statementValues.push(value);
+    return {
+      info,
+      // Knex sets the columns in the order of the object's keys.
+      shape: fragments.shape && `update\u0000${table}\u0000${columns.join(',')}${fragments.shape}`,
+      values: statementValues,
+      build: () => this.#whereCompiled(this.knex(table), compiled).update(encoded),
+    };
   }
 
   /** Updates the matching rows; returns how many matched. `update … set … where …` */
   async update(table: string, where: WhereNode, values: Row): Promise<number> {
-    const { query } = await this.#updateStatement('update', table, where, values);
+    const { build } = await this.#updateStatement('update', table, where, values);
+    const query = build();
     return affectedRows(await query);
   }
 
@@ -431,8 +478,14 @@ export class KnexStore implements LocalStore {
         return this.find(table, { where: byIds });
       });
     }
-    const { query, info } = await this.#updateStatement('updateReturning', table, where, values);
-    return this.#decodeRows(info, (await query.returning('*')) as Record<string, unknown>[]);
+    const statement = await this.#updateStatement('updateReturning', table, where, values);
+    const rows = await this.#statements.rows(
+      this.knex,
+      statement.shape && `${statement.shape}\u0000returning *`,
+      statement.values,
+      () => statement.build().returning('*'),
+    );
+    return this.#decodeRows(statement.info, rows);
   }
 
   /**
@@ -532,6 +585,7 @@ export class KnexStore implements LocalStore {
       decodeModified: (value) => decodeValue(this.dialect, modifiedColumn, value) as Date,
       decodeRow: (row) => this.#decodeRow(info, row),
       maxRowsPerStatement: rowsPerStatement,
+      statements: this.#statements,
     });
   }
 
@@ -553,7 +607,7 @@ export class KnexStore implements LocalStore {
     const info = options.table === undefined ? undefined : await this.#table(options.table);
     const values = bindings.map((value) => this.#rawBinding(value));
     const result: unknown = await this.knex.raw(sql, values as Knex.RawBinding[]);
-    const rows = rawRows(this.dialect, result);
+    const rows = rowsOf(this.dialect, result);
     return info === undefined ? rows.map((row) => this.#renameRow(row)) : this.#decodeRows(info, rows);
   }
 
@@ -565,8 +619,18 @@ export class KnexStore implements LocalStore {
   /** Inserts one encoded row; see `insert`. */
   async #insertEncoded(info: TableInfo, encoded: Record<string, unknown>): Promise<Row> {
     if (this.dialect !== 'mysql') {
-      const returned = await this.knex(info.table).insert(encoded).returning('*');
-      return this.#decodeRow(info, (returned as Record<string, unknown>[])[0] ?? {});
+      const values = insertValues([encoded]);
+      const build = () => this.knex(info.table).insert(encoded).returning('*');
+      const returned =
+        values === undefined
+          ? ((await build()) as Record<string, unknown>[])
+          : await this.#statements.rows(
+              this.knex,
+              `insert\u0000${info.table}\u0000${Object.keys(encoded).sort().join(',')}`,
+              values,
+              build,
+            );
+      return this.#decodeRow(info, returned[0] ?? {});
     }
     return this.#atomic(async () => {
       const [insertId] = (await this.knex(info.table).insert(encoded)) as number[];
@@ -659,7 +723,10 @@ export class KnexStore implements LocalStore {
 
   /** `query` restricted to the rows matching `where`, compiled against `info` (all rows without one). */
   #whereMatching(query: Knex.QueryBuilder, info: TableInfo, where: WhereNode | undefined): Knex.QueryBuilder {
-    const compiled = this.#compileWhere(info, where);
+    return this.#whereCompiled(query, this.#compileWhere(info, where));
+  }
+
+  #whereCompiled(query: Knex.QueryBuilder, compiled: CompiledSql | undefined): Knex.QueryBuilder {
     return compiled === undefined
       ? query
       : query.whereRaw(compiled.sql, compiled.bindings as Knex.RawBinding[]);
@@ -753,13 +820,13 @@ export function knexStore(knex: Knex, options?: KnexStoreOptions): KnexStore {
   return new KnexStore(knex, options);
 }
 
-/** The rows of a `knex.raw` result: `{ rows }` on PostgreSQL/PGlite, `[rows, fields]` on MySQL, rows on SQLite. */
-function rawRows(dialect: StoreDialect, result: unknown): Record<string, unknown>[] {
-  const rows = dialect === 'mysql' && Array.isArray(result) ? result[0] : result;
-  const list = Array.isArray(rows) ? rows : (rows as { rows?: unknown } | undefined)?.rows;
-  return Array.isArray(list)
-    ? list.filter((row): row is Record<string, unknown> => typeof row === 'object' && row !== null)
-    : [];
+/** An UPDATE before it runs: see `KnexStore.#updateStatement`. */
+interface UpdateStatement {
+  readonly info: TableInfo;
+  /** Undefined when the statement cannot be kept as text (see `StatementCache.split`). */
+  readonly shape: string | undefined;
+  readonly values: readonly unknown[];
+  build(): Knex.QueryBuilder;
 }
 
 /** knex-pglite answers `delete` with the raw result rather than the row count. */

@@ -1,6 +1,7 @@
 import type { Row, UpsertResult } from '@cdms-sync/core';
 import type { Knex } from 'knex';
 import type { StoreDialect } from './dialect';
+import { insertValues, type StatementCache } from './statement-cache';
 
 /** One validated row: its key, its `modified`, and its column values ready for the driver. */
 interface EncodedSyncedRow {
@@ -31,6 +32,8 @@ export interface UpsertContext {
   /** A row as the driver returned it (columns) -> the row as `find` returns it (model fields). */
   decodeRow(row: Record<string, unknown>): Row;
   maxRowsPerStatement(columnCount: number): number;
+  /** The store's statement texts: a page's upsert is built by Knex once per shape. */
+  readonly statements: StatementCache;
 }
 
 /**
@@ -206,10 +209,18 @@ async function upsertPostgres(
   rows: readonly EncodedSyncedRow[],
 ): Promise<StatementOutcome> {
   const { knex } = context.store;
-  const returning = ['*', knex.raw('(xmax = 0) as ??', [INSERTED_ALIAS])] as unknown as string[];
-  const returned = (await onConflictInsert(context, rows).returning(returning)) as Array<
-    Record<string, unknown>
-  >;
+  const build = () =>
+    onConflictInsert(context, rows).returning([
+      '*',
+      knex.raw('(xmax = 0) as ??', [INSERTED_ALIAS]),
+    ] as unknown as string[]);
+  const values = insertValues(rows.map((row) => row.values));
+  // The text depends on the table, the columns in the first row's order (the SET list) and the row count.
+  const shape = `upsert\u0000${context.table}\u0000${context.versionColumn ?? ''}\u0000${Object.keys(rows[0]?.values ?? {}).join(',')}\u0000${rows.length}`;
+  const returned =
+    values === undefined
+      ? ((await build()) as Record<string, unknown>[])
+      : await context.statements.rows(knex, shape, values, build);
   const inserted: string[] = [];
   const updated: string[] = [];
   const stored = new Map<string, Record<string, unknown>>();
