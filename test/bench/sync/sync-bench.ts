@@ -30,15 +30,15 @@ import { createBenchTables, defineOrganisation, type OrganisationClass } from '.
 
 /** Options of `runSyncBench`. Every default keeps the whole run well under 90 seconds. */
 export interface SyncBenchOptions {
-  /** Measured iterations per operation and side (fewer when `operationBudgetMs` runs out). @default 60 */
+  /** Measured iterations per operation and side (fewer when `operationBudgetMs` runs out). @default 200 */
   iterations?: number;
   /** Unmeasured iterations first (connection pools, JIT, caches). @default 2 */
   warmup?: number;
-  /** Measured iterations of the 120-row import, the slowest operation. @default 20 */
+  /** Measured iterations of the 120-row import, the slowest operation. @default 40 */
   importIterations?: number;
   /**
    * Wall time per operation (both sides, one database) after which no further iteration starts,
-   * once 3 have been measured. @default 6000
+   * once 3 have been measured. @default 8000
    */
   operationBudgetMs?: number;
   /** The local stores to measure on. @default ['pglite', 'postgresql'] */
@@ -410,10 +410,10 @@ async function benchDatabase(
 export async function runSyncBench(options: SyncBenchOptions = {}): Promise<SyncBenchReport> {
   const started = process.hrtime.bigint();
   const resolved = {
-    iterations: options.iterations ?? 60,
+    iterations: options.iterations ?? 200,
     warmup: options.warmup ?? 2,
-    importIterations: options.importIterations ?? 20,
-    operationBudgetMs: options.operationBudgetMs ?? 6000,
+    importIterations: options.importIterations ?? 40,
+    operationBudgetMs: options.operationBudgetMs ?? 8000,
     emulatorLatencyMs: options.emulatorLatencyMs ?? 0,
   };
   const { databases, notes } = await openBenchDatabases(options.databases);

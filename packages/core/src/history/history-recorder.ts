@@ -53,8 +53,9 @@ export class HistoryRecorder {
   }
 
   /**
-   * Record one revision of each of `rows`, in order, with one multi-row insert (`store.bulkInsert`)
-   * rather than one INSERT per row: an import of a page of CDMS rows writes its history at once.
+   * Record one revision of each of `rows`, in order, with one multi-row insert (`store.insertMany`,
+   * else `insertIds` or `bulkInsert`) rather than one INSERT per row: an import of a page of CDMS
+   * rows writes its history at once, and reads nothing back.
    */
   async recordMany(
     modelTable: string,
@@ -65,7 +66,8 @@ export class HistoryRecorder {
     if (rows.length === 0) return;
     const createdAt = new Date();
     const entries = rows.map((row) => this.#entryRow(modelTable, row, kind, createdAt, author));
-    if (this.store.insertIds) await this.store.insertIds(this.table, entries);
+    if (this.store.insertMany) await this.store.insertMany(this.table, entries);
+    else if (this.store.insertIds) await this.store.insertIds(this.table, entries);
     else await this.store.bulkInsert(this.table, entries);
   }
 
@@ -117,8 +119,9 @@ export class HistoryRecorder {
  */
 export function snapshot(row: Row): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) {
-    const safe = jsonSafe(value);
+  for (const key in row) {
+    if (!Object.hasOwn(row, key)) continue;
+    const safe = jsonSafe(row[key]);
     if (safe === undefined) continue;
     // `JSON.parse` keeps a `__proto__` key as data; an assignment would set the prototype.
     if (key === '__proto__') {

@@ -148,6 +148,11 @@ export interface LocalStore {
    * Optional: without it, the history is written with `insert`/`bulkInsert`.
    */
   insertIds?(table: string, rows: readonly Row[]): Promise<unknown[]>;
+  /**
+   * Insert rows and return nothing (one multi-row INSERT where the database can). Optional:
+   * without it, the history of an import is written with `insertIds` or `bulkInsert`.
+   */
+  insertMany?(table: string, rows: readonly Row[]): Promise<void>;
   /** Update matching rows; returns how many changed. */
   update(table: string, where: WhereNode, values: Row): Promise<number>;
   /** Delete matching rows; returns how many were deleted. */

@@ -4,6 +4,7 @@
  * statement; what makes another text (an identifier, a missing column, a row count) is part of
  * the shape or keeps the statement with Knex.
  */
+import type { LookupNode } from '@cdms-sync/core';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { type KnexStore, knexStore } from '../store/knex-store';
@@ -43,8 +44,12 @@ describeEachDatabase(databases, (database) => {
     await knex?.destroy();
   });
 
-  const by = (field: string, lookup: string, value: unknown) =>
-    ({ kind: 'lookup', field, lookup, value }) as const;
+  const by = (field: string, lookup: LookupNode['lookup'], value: unknown): LookupNode => ({
+    kind: 'lookup',
+    field,
+    lookup,
+    value,
+  });
 
   it('runs a shape again from its text with the new values, answering as Knex does', async () => {
     await store.bulkInsert(table, [

@@ -228,6 +228,27 @@ describeEachDatabase(databases, (database) => {
     expect(await store.insertIds(table, [])).toEqual([]);
   });
 
+  it('inserts rows returning nothing, in one statement on every dialect, reading nothing back', async () => {
+    queries.length = 0;
+    await store.insertMany(table, [
+      { name: 'many-rows-1', payload: { big: 'snapshot' } },
+      { name: 'many-rows-2', quantity: 2 },
+    ]);
+    expect(queries.map((query) => query.sql.trim())).toEqual([expect.stringMatching(/^insert into [^;]+$/i)]);
+    expect(queries[0]?.sql).not.toMatch(/returning/i);
+    const stored = await store.find(table, {
+      where: { kind: 'lookup', field: 'name', lookup: 'startswith', value: 'many-rows-' },
+      orderBy: [{ field: 'id', direction: 'asc' }],
+    });
+    expect(stored.map((row) => [row.name, row.quantity, row.payload])).toEqual([
+      ['many-rows-1', null, { big: 'snapshot' }],
+      ['many-rows-2', 2, null],
+    ]);
+    queries.length = 0;
+    await store.insertMany(table, []);
+    expect(queries).toEqual([]);
+  });
+
   it('applies several updates together, in one statement on PostgreSQL and PGlite, or none of them', async () => {
     const other = uniqueTableName('many');
     await createSyncedTable(knex, other, (builder) => builder.string('label').nullable());
