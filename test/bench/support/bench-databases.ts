@@ -2,8 +2,9 @@
  * The local stores a benchmark runs against: an in-memory PGlite database (always), and PostgreSQL
  * on 127.0.0.1:5432 (db `test`) in a schema of its own, dropped afterwards, when the server answers.
  */
+
+import { openPglite } from '@cdms-sync/knex';
 import knexFactory, { type Knex } from 'knex';
-import { openPglite } from '../../../packages/knex/src/index';
 
 /** One opened database. */
 export interface BenchDatabase {

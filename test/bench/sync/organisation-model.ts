@@ -1,16 +1,35 @@
 /**
- * The model the sync benchmark measures: the shared `Organisation` of
- * `test/support/organisation-models.ts` (stored in `organisation`, mirrored to the CDMS `Account`
- * entity, as in the core and end-to-end suites), and the tables of both the library and the
- * hand-written baseline.
+ * The model the sync benchmark measures, `Organisation` (stored in `organisation`, mirrored to the
+ * CDMS `Account` entity, the model of the core and end-to-end suites), and the tables of both the
+ * library and the hand-written baseline.
+ *
+ * The library is imported by package name, never by a relative path to its sources: `pnpm bench`
+ * runs the sync benchmark without the `@cdms-sync/source` condition, so it measures the built
+ * packages as a host application runs them; with the condition (the other benchmarks, vitest's
+ * aliases) the same names load the sources.
  */
+import { DEFAULT_HISTORY_TABLE, fields, type Manager, Migrator, SyncedModel } from '@cdms-sync/core';
+import { createHistoryTable, createSyncedTable } from '@cdms-sync/knex';
 import type { Knex } from 'knex';
-import { createHistoryTable, createSyncedTable } from '../../../packages/knex/src/index';
-import { DEFAULT_TABLE_NAMES, defineModels, organisationColumns } from '../../support/organisation-models';
+
+/** `Organisation` <-> CDMS `Account`: two mapped fields; `notes` stays local. */
+class OrganisationMigrator extends Migrator {
+  service = 'Account';
+  fields = { name: fields.string('Name'), ukOrganisation: fields.boolean('optevia_ukorganisation') };
+}
 
 /** A fresh `Organisation` class: a model binds to one Sync, and each database gets its own Sync. */
 export function defineOrganisation() {
-  return defineModels().Organisation;
+  class Organisation extends SyncedModel {
+    static override table = 'organisation';
+    static override migrator: Migrator = new OrganisationMigrator();
+    declare static objects: Manager<Organisation>;
+    declare name: string;
+    declare ukOrganisation: boolean;
+    /** Local-only: never sent to CDMS. */
+    declare notes: string | null;
+  }
+  return Organisation;
 }
 
 /** The class `defineOrganisation` returns. */
@@ -20,15 +39,21 @@ export type OrganisationClass = ReturnType<typeof defineOrganisation>;
 export const BASELINE_TABLE = 'baseline_organisation';
 export const BASELINE_HISTORY_TABLE = 'baseline_history';
 
+/** The columns of an organisation table, besides those `createSyncedTable` adds. */
+function organisationColumns(table: Knex.CreateTableBuilder): void {
+  table.string('name').notNullable().defaultTo('');
+  table.boolean('uk_organisation').notNullable().defaultTo(false);
+  table.text('notes').nullable();
+}
+
 /**
  * Creates the library's `organisation` + `cdms_sync_history` and the baseline's
- * `baseline_organisation` + `baseline_history`. The schema helpers and the shared column builder
- * are used for both so the shapes (columns, indexes, unique `cdms_pk`) are identical; DDL is not
- * measured.
+ * `baseline_organisation` + `baseline_history`, with the same schema helpers and columns, so the
+ * shapes (columns, indexes, unique `cdms_pk`) are identical; DDL is not measured.
  */
 export async function createBenchTables(knex: Knex): Promise<void> {
-  await createSyncedTable(knex, DEFAULT_TABLE_NAMES.organisation, organisationColumns);
-  await createHistoryTable(knex, { tableName: DEFAULT_TABLE_NAMES.history });
+  await createSyncedTable(knex, 'organisation', organisationColumns);
+  await createHistoryTable(knex, { tableName: DEFAULT_HISTORY_TABLE });
   await createSyncedTable(knex, BASELINE_TABLE, organisationColumns);
   await createHistoryTable(knex, { tableName: BASELINE_HISTORY_TABLE });
 }

@@ -9,13 +9,21 @@
  * `client.stats()`). Iterations of the two sides alternate, and which side goes first alternates
  * too, so machine noise hits both alike.
  *
- *   npx tsx --conditions=@cdms-sync/source test/bench/sync/sync-bench.ts
+ * The library is imported by package name: `pnpm bench` runs this file in a child process without
+ * the `@cdms-sync/source` condition (`runSyncBenchOnBuiltPackages`), so it measures `dist/` as a
+ * host application loads it. Under tsx the sources would carry tsx's `keepNames` helpers (a call
+ * for every function and class created at run time), which no consumer pays.
+ *
+ *   pnpm build && npx tsx test/bench/sync/sync-bench.ts                 # the built packages
+ *   npx tsx --conditions=@cdms-sync/source test/bench/sync/sync-bench.ts  # the sources
  */
-import { pathToFileURL } from 'node:url';
-import { type CdmsEmulator, startCdmsEmulator } from '../../../packages/cdms-client/src/emulator/index';
-import { CdmsClient } from '../../../packages/cdms-client/src/index';
-import { createSync } from '../../../packages/core/src/index';
-import { knexStore } from '../../../packages/knex/src/index';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CdmsClient } from '@cdms-sync/cdms-client';
+import { type CdmsEmulator, startCdmsEmulator } from '@cdms-sync/cdms-client/emulator';
+import { createSync } from '@cdms-sync/core';
+import { knexStore } from '@cdms-sync/knex';
 import { type BenchDatabase, type BenchDatabaseName, openBenchDatabases } from '../support/bench-databases';
 import { formatTable } from '../support/format-table';
 import {
@@ -34,7 +42,7 @@ export interface SyncBenchOptions {
   iterations?: number;
   /** Unmeasured iterations first (connection pools, JIT, caches). @default 2 */
   warmup?: number;
-  /** Measured iterations of the 120-row import, the slowest operation. @default 40 */
+  /** Measured iterations of the 120-row import, the slowest operation. @default 80 */
   importIterations?: number;
   /**
    * Wall time per operation (both sides, one database) after which no further iteration starts,
@@ -412,7 +420,7 @@ export async function runSyncBench(options: SyncBenchOptions = {}): Promise<Sync
   const resolved = {
     iterations: options.iterations ?? 200,
     warmup: options.warmup ?? 2,
-    importIterations: options.importIterations ?? 40,
+    importIterations: options.importIterations ?? 80,
     operationBudgetMs: options.operationBudgetMs ?? 8000,
     emulatorLatencyMs: options.emulatorLatencyMs ?? 0,
   };
@@ -463,9 +471,52 @@ export function formatSyncBench(report: SyncBenchReport): string {
   return lines.join('\n');
 }
 
+/** The built entry points the child process loads (`pnpm build` makes them). */
+const BUILT_ENTRIES = ['core', 'knex', 'cdms-client'].map((name) =>
+  fileURLToPath(new URL(`../../../packages/${name}/dist/index.js`, import.meta.url)),
+);
+
+/**
+ * `runSyncBench` (default options) in a child process that loads the built packages (`dist/`,
+ * without the `@cdms-sync/source` condition), as a host application does. Throws when a package is
+ * not built or the child fails.
+ *
+ * @example
+ * // pnpm build first
+ * console.log(formatSyncBench(await runSyncBenchOnBuiltPackages()));
+ */
+export function runSyncBenchOnBuiltPackages(): Promise<SyncBenchReport> {
+  const missing = BUILT_ENTRIES.filter((entry) => !existsSync(entry));
+  if (missing.length > 0) {
+    return Promise.reject(new Error(`sync bench: build the packages first (missing ${missing.join(', ')})`));
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--json'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`sync bench child exited with ${code}`));
+      try {
+        resolve(JSON.parse(output.trim().split('\n').at(-1) ?? '') as SyncBenchReport);
+      } catch {
+        reject(new Error(`sync bench child printed ${JSON.stringify(output)}`));
+      }
+    });
+  });
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const report = await runSyncBench();
-  process.stdout.write(
-    `${formatSyncBench(report)}\n\n(median per side; ${(report.durationMs / 1000).toFixed(1)} s)\n`,
-  );
+  if (process.argv.includes('--json')) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } else {
+    process.stdout.write(
+      `${formatSyncBench(report)}\n\n(median per side; ${(report.durationMs / 1000).toFixed(1)} s)\n`,
+    );
+  }
 }

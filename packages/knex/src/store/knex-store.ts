@@ -29,7 +29,7 @@ import { isRowError } from './row-error';
 import { insertValues, rowsOf, StatementCache } from './statement-cache';
 import type { StoreColumn } from './store-column';
 import { loadTableInfo, type TableInfo } from './table-info';
-import { upsertIfNewer } from './upsert-if-newer';
+import { INSERTED_ALIAS, upsertIfNewer } from './upsert-if-newer';
 import { decodeValue, encodeValue, valueDecoder } from './value-codec';
 
 /** Options of `knexStore()`. */
@@ -614,7 +614,7 @@ export class KnexStore implements LocalStore {
           : info.column(this.#columnName(options.versionField))?.column,
       rows: encoded,
       decodeModified: (value) => decodeValue(this.dialect, modifiedColumn, value) as Date,
-      decodeRow: (row) => this.#decodeRow(info, row),
+      decodeRows: (rows) => this.#decodeRows(info, rows, INSERTED_ALIAS),
       maxRowsPerStatement: rowsPerStatement,
       statements: this.#statements,
     });
@@ -787,11 +787,18 @@ export class KnexStore implements LocalStore {
     return this.#rowDecoder(info, Object.keys(row)).decode(row);
   }
 
-  /** Driver rows of one statement, which all have the same columns: one decoder for all of them. */
-  #decodeRows(info: TableInfo, rows: readonly Record<string, unknown>[]): Row[] {
+  /**
+   * Driver rows of one statement, which all have the same columns: one decoder for all of them
+   * (which reads only its columns, so `ignoredColumn` is simply left out).
+   */
+  #decodeRows(info: TableInfo, rows: readonly Record<string, unknown>[], ignoredColumn?: string): Row[] {
     const [first] = rows;
     if (first === undefined) return [];
-    const decoder = this.#rowDecoder(info, Object.keys(first));
+    const columns = Object.keys(first);
+    const decoder = this.#rowDecoder(
+      info,
+      ignoredColumn === undefined ? columns : columns.filter((column) => column !== ignoredColumn),
+    );
     const decoded = new Array<Row>(rows.length);
     for (let index = 0; index < rows.length; index += 1)
       decoded[index] = decoder.decode(rows[index] as Record<string, unknown>);

@@ -29,8 +29,11 @@ export interface UpsertContext {
   readonly versionColumn: string | undefined;
   readonly rows: readonly EncodedSyncedRow[];
   decodeModified(value: unknown): Date;
-  /** A row as the driver returned it (columns) -> the row as `find` returns it (model fields). */
-  decodeRow(row: Record<string, unknown>): Row;
+  /**
+   * Rows as the driver returned them (`*` of the table, all with the same columns; the marker
+   * column `INSERTED_ALIAS` is not decoded) -> the rows as `find` returns them (model fields).
+   */
+  decodeRows(rows: readonly Record<string, unknown>[]): Row[];
   maxRowsPerStatement(columnCount: number): number;
   /** The store's statement texts: a page's upsert is built by Knex once per shape. */
   readonly statements: StatementCache;
@@ -46,8 +49,8 @@ interface StatementOutcome {
   readonly stored: ReadonlyMap<string, Record<string, unknown>>;
 }
 
-/** Marks the rows PostgreSQL inserted in `returning *, (xmax = 0) as …`; removed before decoding. */
-const INSERTED_ALIAS = 'cdms_sync_inserted';
+/** Marks the rows PostgreSQL inserted in `returning *, (xmax = 0) as …`; left out when decoding. @internal */
+export const INSERTED_ALIAS = 'cdms_sync_inserted';
 
 const MAX_ATTEMPTS = 10;
 
@@ -119,12 +122,13 @@ export async function upsertIfNewer(context: UpsertContext): Promise<UpsertResul
   };
   const versionCompared = context.dialect !== 'mysql' && context.versionColumn !== undefined;
   const returned = new Map(outcomes.flatMap((outcome) => [...outcome.stored]));
-  const stored: Row[] = [];
+  const changed: Record<string, unknown>[] = [];
   for (const key of [...result.inserted, ...result.updated]) {
     const row = returned.get(key);
     if (row === undefined) return versionCompared ? { ...result, versionCompared } : result;
-    stored.push(context.decodeRow(row));
+    changed.push(row);
   }
+  const stored = context.decodeRows(changed);
   return versionCompared ? { ...result, stored, versionCompared } : { ...result, stored };
 }
 
@@ -224,9 +228,9 @@ async function upsertPostgres(
   const inserted: string[] = [];
   const updated: string[] = [];
   const stored = new Map<string, Record<string, unknown>>();
-  for (const { [INSERTED_ALIAS]: wasInserted, ...row } of returned) {
+  for (const row of returned) {
     const key = String(row[context.pkColumn]);
-    (wasInserted === true ? inserted : updated).push(key);
+    (row[INSERTED_ALIAS] === true ? inserted : updated).push(key);
     stored.set(key, row);
   }
   return { inserted, updated, stored };
