@@ -10,12 +10,12 @@
  *
  *   npx tsx --conditions=@cdms-sync/source test/bench/operations/backfill-bench.ts
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type CdmsEmulator, startCdmsEmulator } from '../../../packages/cdms-client/src/emulator/index';
 import { createSyncStateTables } from '../../../packages/knex/src/index';
 import { openPostgres } from '../support/bench-databases';
 import { formatTable } from '../support/format-table';
+import { runJsonChild } from '../support/json-child';
 import { createBenchTables } from '../sync/organisation-model';
 import type { BackfillJob, BackfillOutcome } from './backfill-child';
 
@@ -77,25 +77,9 @@ function seedAccounts(emulator: CdmsEmulator, records: number): void {
 }
 
 function runChild(job: BackfillJob): Promise<BackfillOutcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@cdms-sync/source', '--import', 'tsx', CHILD], {
-      env: { ...process.env, BENCH_BACKFILL: JSON.stringify(job) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`backfill child (${job.side}) exited with ${code}`));
-      const last = output.trim().split('\n').at(-1) ?? '';
-      try {
-        resolve(JSON.parse(last) as BackfillOutcome);
-      } catch {
-        reject(new Error(`backfill child printed ${JSON.stringify(output)}`));
-      }
-    });
+  return runJsonChild<BackfillOutcome>(['--conditions=@cdms-sync/source', '--import', 'tsx', CHILD], {
+    label: `backfill child (${job.side})`,
+    env: { ...process.env, BENCH_BACKFILL: JSON.stringify(job) },
   });
 }
 

@@ -17,7 +17,6 @@
  *   pnpm build && npx tsx test/bench/sync/sync-bench.ts                 # the built packages
  *   npx tsx --conditions=@cdms-sync/source test/bench/sync/sync-bench.ts  # the sources
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CdmsClient } from '@cdms-sync/cdms-client';
@@ -26,6 +25,7 @@ import { createSync } from '@cdms-sync/core';
 import { knexStore } from '@cdms-sync/knex';
 import { type BenchDatabase, type BenchDatabaseName, openBenchDatabases } from '../support/bench-databases';
 import { formatTable } from '../support/format-table';
+import { runJsonChild } from '../support/json-child';
 import {
   countRange,
   elapsedMs,
@@ -36,7 +36,7 @@ import {
 import { BaselineOrganisations, type BaselineRow } from './baseline-organisations';
 import { createBenchTables, defineOrganisation, type OrganisationClass } from './organisation-model';
 
-/** Options of `runSyncBench`. Every default keeps the whole run well under 90 seconds. */
+/** Options of `runSyncBench`. With the defaults a run takes about 35 seconds (two databases). */
 export interface SyncBenchOptions {
   /** Measured iterations per operation and side (fewer when `operationBudgetMs` runs out). @default 200 */
   iterations?: number;
@@ -472,9 +472,12 @@ export function formatSyncBench(report: SyncBenchReport): string {
 }
 
 /** The built entry points the child process loads (`pnpm build` makes them). */
-const BUILT_ENTRIES = ['core', 'knex', 'cdms-client'].map((name) =>
-  fileURLToPath(new URL(`../../../packages/${name}/dist/index.js`, import.meta.url)),
-);
+const BUILT_ENTRIES = [
+  'core/dist/index.js',
+  'knex/dist/index.js',
+  'cdms-client/dist/index.js',
+  'cdms-client/dist/emulator/index.js',
+].map((path) => fileURLToPath(new URL(`../../../packages/${path}`, import.meta.url)));
 
 /**
  * `runSyncBench` (default options) in a child process that loads the built packages (`dist/`,
@@ -490,23 +493,8 @@ export function runSyncBenchOnBuiltPackages(): Promise<SyncBenchReport> {
   if (missing.length > 0) {
     return Promise.reject(new Error(`sync bench: build the packages first (missing ${missing.join(', ')})`));
   }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--json'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`sync bench child exited with ${code}`));
-      try {
-        resolve(JSON.parse(output.trim().split('\n').at(-1) ?? '') as SyncBenchReport);
-      } catch {
-        reject(new Error(`sync bench child printed ${JSON.stringify(output)}`));
-      }
-    });
+  return runJsonChild<SyncBenchReport>(['--import', 'tsx', fileURLToPath(import.meta.url), '--json'], {
+    label: 'sync bench child',
   });
 }
 

@@ -84,6 +84,42 @@ describe('CdmsClient request budget', () => {
     expect(budget.stats()).toMatchObject({ inFlight: 0, queued: 0, maxInFlight: 3, concurrency: 3 });
   });
 
+  it('after a 429 halves the concurrency below the requests that started at once, holds queued requests until fewer are in flight', async () => {
+    const budget = new RequestBudget({ maxConcurrent: 8, throttlePauseMs: 20 });
+    let inFlight = 0;
+    let most = 0;
+    const releases: (() => void)[] = [];
+    const held = Array.from({ length: 7 }, () =>
+      budget.run(async () => {
+        inFlight += 1;
+        await new Promise<void>((resolve) => releases.push(resolve));
+        inFlight -= 1;
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(budget.stats()).toMatchObject({ inFlight: 7, queued: 0 });
+    budget.settle(429, undefined); // 8 -> 4
+    const later = Array.from({ length: 6 }, () =>
+      budget.run(async () => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight -= 1;
+      }),
+    );
+    // Well after the 20 ms pause: none of the later requests started beside the 7 still in flight.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(budget.stats()).toMatchObject({ concurrency: 4, inFlight: 7, queued: 6 });
+    // Four end: three remain, so one slot of the four is free.
+    for (const release of releases.splice(0, 4)) release();
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(budget.stats()).toMatchObject({ inFlight: 4, queued: 5 });
+    for (const release of releases.splice(0)) release();
+    await Promise.all([...held, ...later]);
+    expect(most).toBeLessThanOrEqual(4);
+    expect(budget.stats()).toMatchObject({ inFlight: 0, queued: 0 });
+  });
+
   it('starts at most requestsPerSecond requests in any second, spread evenly', async () => {
     const budget = new RequestBudget({ requestsPerSecond: 20 });
     const starts: number[] = [];

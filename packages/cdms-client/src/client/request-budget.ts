@@ -87,8 +87,9 @@ function positive(name: string, value: number | undefined, allowInfinity: boolea
  * free besides the last one) starts at once without entering the queue: p-queue's bookkeeping per
  * task cost more CPU than the rest of a request's. Those requests hold their slots outside the
  * queue, so the queue is allowed `concurrency - direct` slots (set before every `add` and whenever
- * a direct request ends with requests waiting); the last slot is always the queue's, so that is at
- * least 1.
+ * a direct request ends); the last slot is the queue's, so that is at least 1, except right after
+ * a 429/503 halved the concurrency below the direct requests still in flight: the queue is then
+ * held until enough of them have ended.
  */
 export class RequestBudget {
   readonly #queue: PQueue;
@@ -179,7 +180,7 @@ export class RequestBudget {
       this.#inFlight -= 1;
       this.#direct -= 1;
       // Requests queued meanwhile may use the slot this one frees.
-      if (this.#queue.size > 0) this.#applyConcurrency();
+      if (this.#queue.size > 0 || this.#queue.isPaused) this.#applyConcurrency();
     }
   }
 
@@ -188,10 +189,20 @@ export class RequestBudget {
     if (this.#inFlight > this.#maxInFlight) this.#maxInFlight = this.#inFlight;
   }
 
-  /** The queue gets the slots direct requests leave (at least 1: see the class). */
+  /**
+   * The queue gets the slots direct requests leave; it is held (paused) while a 429/503 pause runs
+   * or no slot is left, and started again when neither holds.
+   */
   #applyConcurrency(): void {
-    const slots = Math.max(1, this.#concurrency - this.#direct);
-    if (this.#queue.concurrency !== slots) this.#queue.concurrency = slots;
+    const queue = this.#queue;
+    const room = this.#concurrency - this.#direct;
+    const slots = Math.max(1, room);
+    if (queue.concurrency !== slots) queue.concurrency = slots;
+    const hold = room < 1 || this.#resume !== undefined;
+    if (hold !== queue.isPaused) {
+      if (hold) queue.pause();
+      else queue.start();
+    }
   }
 
   /** Records how an attempt ended: a 429/503 slows down, a success lets the concurrency grow back. */
@@ -217,21 +228,20 @@ export class RequestBudget {
     const current = Number.isFinite(this.#concurrency) ? this.#concurrency : Math.max(1, this.#inFlight);
     const concurrency = Math.max(1, Math.floor(current / 2));
     this.#concurrency = concurrency;
-    this.#applyConcurrency();
     const pauseMs = Math.min(Math.max(0, retryAfterMs ?? this.#throttlePauseMs), this.#maxPauseMs);
     const now = performance.now();
     const until = now + pauseMs;
     if (until > this.#pausedUntil) {
       this.#pausedMs += until - Math.max(now, this.#pausedUntil);
       this.#pausedUntil = until;
-      this.#queue.pause();
       if (this.#resume !== undefined) clearTimeout(this.#resume);
       // Not unref'd: a request waiting in the queue must keep the process alive until it is sent.
       this.#resume = setTimeout(() => {
         this.#resume = undefined;
-        this.#queue.start();
+        this.#applyConcurrency();
       }, pauseMs);
     }
+    this.#applyConcurrency();
     this.#onThrottle({
       status,
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),

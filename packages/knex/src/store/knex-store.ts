@@ -52,6 +52,9 @@ const MAX_ROW_DECODERS_PER_TABLE = 16;
 /** Rows per statement for multi-row writes: stays below every dialect's bound-parameter limit. */
 const MAX_BINDINGS_PER_STATEMENT = 30_000;
 
+/** SQLite's default `SQLITE_MAX_COMPOUND_SELECT`: the rows of one multi-row insert there. */
+const SQLITE_MAX_COMPOUND_ROWS = 500;
+
 /**
  * The `LocalStore` over Knex, for PostgreSQL (`pg`), PGlite (`knex-pglite`), SQLite
  * (`better-sqlite3`) and MySQL/MariaDB (`mysql2`, connected with `timezone: 'Z'`).
@@ -304,7 +307,7 @@ export class KnexStore implements LocalStore {
     const idColumn = info.column(this.#columnName('id'));
     return this.#atomic(async () => {
       const stored: Row[] = [];
-      for (const chunk of chunks(encoded)) {
+      for (const chunk of chunks(encoded, this.dialect)) {
         const inserted = (await this.knex(table).insert(chunk).returning('*')) as Record<string, unknown>[];
         if (idColumn !== undefined)
           inserted.sort((a, b) => Number(a[idColumn.column]) - Number(b[idColumn.column]));
@@ -326,21 +329,45 @@ export class KnexStore implements LocalStore {
   async insertMany(table: string, rows: readonly Row[]): Promise<void> {
     if (rows.length === 0) return;
     const info = this.#described.get(table) ?? (await this.#table(table));
-    const statements = [...chunks(rows.map((row) => this.#encodeRow(info, row)))];
-    const insert = async (chunk: Record<string, unknown>[]) => {
-      const values = insertValues(chunk);
-      const build = () => this.knex(table).insert(chunk);
-      if (values === undefined) await build();
-      else {
-        const shape = `insertMany\u0000${table}\u0000${Object.keys(chunk[0] ?? {}).join(',')}\u0000${chunk.length}`;
-        await this.#statements.rows(this.knex, shape, values, build);
-      }
-    };
+    const statements = [
+      ...chunks(
+        rows.map((row) => this.#encodeRow(info, row)),
+        this.dialect,
+      ),
+    ];
     const [only] = statements;
-    if (statements.length === 1 && only !== undefined) return insert(only);
-    await this.#atomic(async () => {
-      for (const chunk of statements) await insert(chunk);
+    const onlyValues = only === undefined ? undefined : insertValues(only);
+    // One statement needs no transaction; several (or SQLite's row by row) run all or none.
+    if (
+      statements.length === 1 &&
+      only !== undefined &&
+      (onlyValues !== undefined || this.dialect !== 'sqlite')
+    ) {
+      return this.#insertChunk(table, only, onlyValues);
+    }
+    await this.transaction(async () => {
+      for (const chunk of statements) await this.#insertChunk(table, chunk, insertValues(chunk));
     });
+  }
+
+  /**
+   * One multi-row INSERT of `chunk`. Rows with different columns (`values` undefined) are built by
+   * Knex, which fills the gaps with `DEFAULT`, except on SQLite (`NULL`): there each row is
+   * inserted on its own, so that the table's defaults apply.
+   */
+  async #insertChunk(
+    table: string,
+    chunk: Record<string, unknown>[],
+    values: unknown[] | undefined,
+  ): Promise<void> {
+    if (values !== undefined) {
+      const shape = `insertMany\u0000${table}\u0000${Object.keys(chunk[0] ?? {}).join(',')}\u0000${chunk.length}`;
+      await this.#statements.rows(this.knex, shape, values, () => this.knex(table).insert(chunk));
+    } else if (this.dialect === 'sqlite') {
+      for (const row of chunk) await this.knex(table).insert(row);
+    } else {
+      await this.knex(table).insert(chunk);
+    }
   }
 
   /**
@@ -380,7 +407,7 @@ export class KnexStore implements LocalStore {
         }
         return ids;
       }
-      for (const chunk of chunks(encoded)) {
+      for (const chunk of chunks(encoded, this.dialect)) {
         const values = insertValues(chunk);
         const shape = `insertIds\u0000${table}\u0000${idColumn.column}\u0000${Object.keys(chunk[0] ?? {}).join(',')}\u0000${chunk.length}`;
         const build = () => this.knex(table).insert(chunk).returning(idColumn.column);
@@ -615,7 +642,7 @@ export class KnexStore implements LocalStore {
       rows: encoded,
       decodeModified: (value) => decodeValue(this.dialect, modifiedColumn, value) as Date,
       decodeRows: (rows) => this.#decodeRows(info, rows, INSERTED_ALIAS),
-      maxRowsPerStatement: rowsPerStatement,
+      maxRowsPerStatement: (columnCount) => rowsPerStatement(columnCount, this.dialect),
       statements: this.#statements,
     });
   }
@@ -893,12 +920,20 @@ function checkCount(name: string, value: number | undefined): number | undefined
   return value;
 }
 
-/** Rows of `columnCount` columns that fit in one statement (at least one). */
-function rowsPerStatement(columnCount: number): number {
-  return Math.max(1, Math.floor(MAX_BINDINGS_PER_STATEMENT / Math.max(1, columnCount)));
+/**
+ * Rows of `columnCount` columns that fit in one statement (at least one): below every dialect's
+ * bound-parameter limit, and on SQLite at most 500 rows (Knex writes its multi-row insert as a
+ * compound `select … union all select …`, and SQLite allows 500 terms in one).
+ */
+function rowsPerStatement(columnCount: number, dialect: StoreDialect): number {
+  const byBindings = Math.max(1, Math.floor(MAX_BINDINGS_PER_STATEMENT / Math.max(1, columnCount)));
+  return dialect === 'sqlite' ? Math.min(byBindings, SQLITE_MAX_COMPOUND_ROWS) : byBindings;
 }
 
-function* chunks(rows: readonly Record<string, unknown>[]): Generator<Record<string, unknown>[]> {
-  const size = rowsPerStatement(Math.max(...rows.map((row) => Object.keys(row).length)));
+function* chunks(
+  rows: readonly Record<string, unknown>[],
+  dialect: StoreDialect,
+): Generator<Record<string, unknown>[]> {
+  const size = rowsPerStatement(Math.max(...rows.map((row) => Object.keys(row).length)), dialect);
   for (let start = 0; start < rows.length; start += size) yield rows.slice(start, start + size);
 }

@@ -5,6 +5,9 @@ import type { StoreDialect } from './dialect';
 /** Distinct statement shapes kept per store (then it starts over). */
 const MAX_STATEMENTS = 1000;
 
+/** Longer texts (inserts of thousands of rows) are not kept: they would hold megabytes. */
+const MAX_KEPT_TEXT_LENGTH = 64 * 1024;
+
 /** Knex placeholders: `?` a value, `??` an identifier, `\?` a literal question mark. */
 const PLACEHOLDER = /\\?\?\??/g;
 
@@ -20,7 +23,8 @@ const PLACEHOLDER = /\\?\?\??/g;
  * A shape is kept only when the built statement takes exactly the given values, in order, and its
  * text has one placeholder per value, so the text cannot depend on anything but the shape: a
  * statement whose values Knex rewrites (a `DEFAULT` for a missing column …) is always built by
- * Knex. A statement with an `undefined` value is never run from text (Knex refuses one in `raw`).
+ * Knex. A statement with an `undefined` value, also inside an array or object value, is never run
+ * from text (Knex refuses one in `raw`, and inserts it as `NULL` from a builder).
  *
  * @example
  * const statements = new StatementCache('postgresql');
@@ -55,7 +59,7 @@ export class StatementCache {
     build: () => Knex.QueryBuilder,
   ): Promise<Record<string, unknown>[]> {
     const text = key === undefined ? null : this.#texts.get(key);
-    if (text !== undefined && text !== null && !values.includes(undefined)) {
+    if (text !== undefined && text !== null && !values.some(holdsUndefined)) {
       return rowsOf(this.#dialect, await runner.raw(text, values as Knex.RawBinding[]));
     }
     const builder = build();
@@ -104,6 +108,7 @@ export class StatementCache {
       : (built.sql.match(PLACEHOLDER) ?? []).filter((mark) => mark !== '\\?');
     const qualifies =
       !Array.isArray(built) &&
+      built.sql.length <= MAX_KEPT_TEXT_LENGTH &&
       placeholders.length === values.length &&
       placeholders.every((mark) => mark === '?') &&
       built.bindings.length === values.length &&
@@ -111,6 +116,15 @@ export class StatementCache {
     if (this.#texts.size >= MAX_STATEMENTS) this.#texts.clear();
     this.#texts.set(key, qualifies ? built.sql : null);
   }
+}
+
+/** Whether a value is, or holds in an array or plain object, `undefined` (as Knex's `raw` checks). */
+function holdsUndefined(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(holdsUndefined);
+  const prototype = Object.getPrototypeOf(value);
+  return (prototype === Object.prototype || prototype === null) && Object.values(value).some(holdsUndefined);
 }
 
 /**
