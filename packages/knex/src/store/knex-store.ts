@@ -360,14 +360,12 @@ export class KnexStore implements LocalStore {
     chunk: Record<string, unknown>[],
     values: unknown[] | undefined,
   ): Promise<void> {
-    if (values !== undefined) {
-      const shape = `insertMany\u0000${table}\u0000${Object.keys(chunk[0] ?? {}).join(',')}\u0000${chunk.length}`;
-      await this.#statements.rows(this.knex, shape, values, () => this.knex(table).insert(chunk));
-    } else if (this.dialect === 'sqlite') {
+    if (values === undefined && this.dialect === 'sqlite') {
       for (const row of chunk) await this.knex(table).insert(row);
-    } else {
-      await this.knex(table).insert(chunk);
+      return;
     }
+    const shape = `insertMany\u0000${table}\u0000${Object.keys(chunk[0] ?? {}).join(',')}\u0000${chunk.length}`;
+    await this.#statements.rows(this.knex, shape, values, () => this.knex(table).insert(chunk));
   }
 
   /**
@@ -408,13 +406,10 @@ export class KnexStore implements LocalStore {
         return ids;
       }
       for (const chunk of chunks(encoded, this.dialect)) {
-        const values = insertValues(chunk);
         const shape = `insertIds\u0000${table}\u0000${idColumn.column}\u0000${Object.keys(chunk[0] ?? {}).join(',')}\u0000${chunk.length}`;
-        const build = () => this.knex(table).insert(chunk).returning(idColumn.column);
-        const inserted =
-          values === undefined
-            ? ((await build()) as Record<string, unknown>[])
-            : await this.#statements.rows(this.knex, shape, values, build);
+        const inserted = await this.#statements.rows(this.knex, shape, insertValues(chunk), () =>
+          this.knex(table).insert(chunk).returning(idColumn.column),
+        );
         const chunkIds = inserted.map((row) => decodeId(row[idColumn.column]));
         chunkIds.sort((a, b) => Number(a) - Number(b));
         ids.push(...chunkIds);
@@ -677,17 +672,12 @@ export class KnexStore implements LocalStore {
   /** Inserts one encoded row; see `insert`. */
   async #insertEncoded(info: TableInfo, encoded: Record<string, unknown>): Promise<Row> {
     if (this.dialect !== 'mysql') {
-      const values = insertValues([encoded]);
-      const build = () => this.knex(info.table).insert(encoded).returning('*');
-      const returned =
-        values === undefined
-          ? ((await build()) as Record<string, unknown>[])
-          : await this.#statements.rows(
-              this.knex,
-              `insert\u0000${info.table}\u0000${Object.keys(encoded).sort().join(',')}`,
-              values,
-              build,
-            );
+      const returned = await this.#statements.rows(
+        this.knex,
+        `insert\u0000${info.table}\u0000${Object.keys(encoded).join(',')}`,
+        insertValues([encoded]),
+        () => this.knex(info.table).insert(encoded).returning('*'),
+      );
       return this.#decodeRow(info, returned[0] ?? {});
     }
     return this.#atomic(async () => {

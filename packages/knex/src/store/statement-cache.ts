@@ -50,20 +50,22 @@ export class StatementCache {
   /**
    * The rows of a statement of shape `key` with `values` (the statement's values, in order):
    * from the kept text, or from `build()` (whose text is then kept when it qualifies). Without a
-   * key the statement is always built.
+   * key or values (a statement whose shape cannot be told, see `split` and `insertValues`) the
+   * statement is always built.
    */
   async rows(
     runner: Knex,
     key: string | undefined,
-    values: readonly unknown[],
+    values: readonly unknown[] | undefined,
     build: () => Knex.QueryBuilder,
   ): Promise<Record<string, unknown>[]> {
-    const text = key === undefined ? null : this.#texts.get(key);
+    if (key === undefined || values === undefined) return (await build()) as Record<string, unknown>[];
+    const text = this.#texts.get(key);
     if (text !== undefined && text !== null && !values.some(holdsUndefined)) {
       return rowsOf(this.#dialect, await runner.raw(text, values as Knex.RawBinding[]));
     }
     const builder = build();
-    if (text === undefined && key !== undefined) this.#keep(key, builder, values);
+    if (text === undefined) this.#keep(key, builder, values);
     return (await builder) as Record<string, unknown>[];
   }
 

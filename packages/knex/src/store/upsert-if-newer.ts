@@ -218,13 +218,14 @@ async function upsertPostgres(
       '*',
       knex.raw('(xmax = 0) as ??', [INSERTED_ALIAS]),
     ] as unknown as string[]);
-  const values = insertValues(rows.map((row) => row.values));
   // The text depends on the table, the columns in the first row's order (the SET list) and the row count.
   const shape = `upsert\u0000${context.table}\u0000${context.versionColumn ?? ''}\u0000${Object.keys(rows[0]?.values ?? {}).join(',')}\u0000${rows.length}`;
-  const returned =
-    values === undefined
-      ? ((await build()) as Record<string, unknown>[])
-      : await context.statements.rows(knex, shape, values, build);
+  const returned = await context.statements.rows(
+    knex,
+    shape,
+    insertValues(rows.map((row) => row.values)),
+    build,
+  );
   const inserted: string[] = [];
   const updated: string[] = [];
   const stored = new Map<string, Record<string, unknown>>();
